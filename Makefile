@@ -1,0 +1,48 @@
+# The two commands: `make demo` and `make test`. Everything else supports them.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+export CAUSALMAP_DATA_DIR ?= $(CURDIR)/var/neo4j
+
+.PHONY: install system-deps demo test lint bench db-start db-stop clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP) system-deps  ## the Python environment, Chromium and Graphviz
+
+system-deps:  ## Debian packages for browser tests and diagrams (skipped when present)
+	@command -v chromium >/dev/null && command -v dot >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz >/dev/null; \
+	  else echo "Install Chromium and Graphviz: sudo apt-get install chromium graphviz"; exit 1; fi; }
+
+demo: install  ## start Neo4j, load the sample case, show it
+	$(BIN)/causalmap db start
+	$(BIN)/causalmap sample load
+	$(BIN)/causalmap case show ashdown-2024
+	$(BIN)/causalmap analyse ashdown-2024 gaps --format table
+
+test: install  ## start what the tests need, run every test, stop what it started
+	$(BIN)/ruff check causalmap api web tests bench
+	$(BIN)/pytest
+
+lint: install
+	$(BIN)/ruff check causalmap api web tests bench
+
+bench: install  ## benchmarks against a floor measured in the same run
+	$(PY) -m bench.run
+
+db-start: install
+	$(BIN)/causalmap db start
+
+db-stop:
+	$(BIN)/causalmap db stop
+
+clean:
+	-$(BIN)/causalmap db stop
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,1 @@
+"""JSON REST over the store and the analysis (Flask blueprint), imported as causalmap.api."""

@@ -1,0 +1,1 @@
+"""NetworkX analysis of one case: gaps, knowledge, causes, checks, patterns."""

@@ -1,0 +1,344 @@
+"""The `causalmap` command: thin commands over the core, one clear line per error.
+
+Exit codes: 0 success; 1 the operation failed (not found, conflict, database
+unavailable, unexpected error); 2 bad input or usage; 3 `db status` found no database
+running. `--debug` shows the traceback of an error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
+
+from causalmap import __version__
+from causalmap.config import SETTINGS, Settings, load_settings
+from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
+from causalmap.store import Store, open_store
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                      help="text for people, json for scripts")
+
+
+class Context:
+    def __init__(self, debug: bool) -> None:
+        self.debug = debug
+        self._settings: Settings | None = None
+        self._store: Store | None = None
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = load_settings()
+        return self._settings
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+
+
+PLURALS = {"agency": "agencies", "causal_link": "causal links"}
+
+
+def plural(kind: str, n: int) -> str:
+    return kind.replace("_", " ") if n == 1 else PLURALS.get(kind, kind + "s")
+
+
+def emit(fmt: str, data: Any, text: str) -> None:
+    click.echo(json.dumps(data, indent=2, ensure_ascii=False, default=str) if fmt == "json" else text)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="show the full traceback when something fails")
+@click.version_option(__version__, prog_name="causalmap")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Map how and why things happened across agencies in a child-safeguarding case review.
+
+    Each case is a graph in Neo4j. Without NEO4J_URI, commands that need the database
+    start causalmap's own local Neo4j and say so.
+    """
+    ctx.obj = Context(debug)
+    ctx.call_on_close(ctx.obj.close)
+
+
+# -- db ------------------------------------------------------------------------------
+@cli.group()
+def db() -> None:
+    """Run the local Neo4j (data in CAUSALMAP_DATA_DIR, Bolt on 127.0.0.1)."""
+
+
+def _local(ctx: Context):  # type: ignore[no-untyped-def]
+    from causalmap.neo4j_local import LocalNeo4j
+
+    if not ctx.settings.local:
+        raise UsageError(f"NEO4J_URI is set ({ctx.settings.neo4j_uri}): causalmap uses that server and does "
+                         "not run its own; unset NEO4J_URI to use the local one")
+    return LocalNeo4j(ctx.settings)
+
+
+@db.command("start")
+@click.pass_obj
+def db_start(ctx: Context) -> None:
+    """Start the local Neo4j and wait until it answers; apply the schema."""
+    from causalmap.store.connection import connect
+    from causalmap.store.schema import migrate
+
+    local = _local(ctx)
+    started = local.start()
+    with connect(local.uri, "neo4j", local.password(), "neo4j") as store:
+        migrate(store)
+    verb = "Started" if started else "Already running:"
+    click.echo(f"{verb} Neo4j at {local.uri} (data in {local.data_dir}, password in {local.password_file})")
+
+
+@db.command("stop")
+@click.pass_obj
+def db_stop(ctx: Context) -> None:
+    """Stop the local Neo4j."""
+    local = _local(ctx)
+    click.echo("Stopped the local Neo4j." if local.stop() else "The local Neo4j was not running.")
+
+
+@db.command("status")
+@FORMAT
+@click.pass_obj
+def db_status(ctx: Context, fmt: str) -> None:
+    """Say whether the local Neo4j runs (exit 0) or not (exit 3)."""
+    state = _local(ctx).status()
+    data = {"running": state.running, "pid": state.pid, "uri": state.uri, "data_dir": str(state.data_dir)}
+    text = (f"running at {state.uri} (pid {state.pid}, data in {state.data_dir})" if state.running
+            else f"not running (data in {state.data_dir}); start it with `causalmap db start`")
+    emit(fmt, data, text)
+    if not state.running:
+        sys.exit(3)
+
+
+@db.command("migrate")
+@click.pass_obj
+def db_migrate(ctx: Context) -> None:
+    """Create the constraints and indexes (safe to run again)."""
+    from causalmap.store.schema import migrate
+
+    names = migrate(ctx.store())
+    click.echo(f"Schema in place: {len(names)} constraints and indexes.")
+
+
+# -- import / export -----------------------------------------------------------------
+@cli.command("import")
+@click.argument("case_id")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--title", help="title of the case, when it is created by this import")
+@click.option("--sheet", help="XLSX only: the sheet to read (default: the first)")
+@FORMAT
+@click.pass_obj
+def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet: str | None, fmt: str) -> None:
+    """Import an agency chronology (CSV, XLSX or JSON) into CASE_ID.
+
+    Every row is checked first; a file with any bad row writes nothing and exits 2.
+    Importing the same file again changes nothing.
+    """
+    from causalmap.chronology import read_table
+    from causalmap.store.chronology import import_chronology
+
+    table = read_table(file, sheet)
+    report = import_chronology(ctx.store(), case_id, table, title=title)
+    lines = [f"Created case {case_id}." if report.case_created else f"Imported into case {case_id}."]
+    for label, counts in (("created", report.created), ("updated", report.updated)):
+        lines.append(f"  {label}: " + ", ".join(f"{n} {plural(kind, n)}" for kind, n in counts.items()))
+    emit(fmt, report.as_dict(), "\n".join(lines))
+
+
+@cli.command("export")
+@click.argument("case_id")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
+              help="the whole-case JSON document")
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="file to write (default: standard output)")
+@click.pass_obj
+def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None) -> None:
+    """Write every node and relationship of CASE_ID, sorted and stable."""
+    from causalmap.interchange.case_json import dumps, export_case
+
+    text = dumps(export_case(ctx.store(), case_id))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"Wrote case {case_id} to {output}.", err=True)
+
+
+@cli.command("import-case")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--as", "as_id", help="store the case under this id instead of the one in the file")
+@FORMAT
+@click.pass_obj
+def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> None:
+    """Restore a whole case from its JSON document (see `causalmap export`)."""
+    from causalmap.interchange.case_json import import_case
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    result = import_case(ctx.store(), doc, as_id=as_id)
+    counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
+    emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
+
+
+# -- cases ---------------------------------------------------------------------------
+@cli.command("cases")
+@FORMAT
+@click.pass_obj
+def cases_cmd(ctx: Context, fmt: str) -> None:
+    """List the cases."""
+    from causalmap.store.cases import list_cases
+
+    rows = list_cases(ctx.store())
+    text = "\n".join(f"{r['id']:<24} {r['events']:>6} events  {r['first'] or '-'} to {r['last'] or '-'}  "
+                     f"{r['title']}" for r in rows) or "No cases yet; load one with `causalmap import`."
+    emit(fmt, rows, text)
+
+
+@cli.group("case")
+def case_group() -> None:
+    """Show or delete one case."""
+
+
+@case_group.command("show")
+@click.argument("case_id")
+@FORMAT
+@click.pass_obj
+def case_show(ctx: Context, case_id: str, fmt: str) -> None:
+    """Counts by kind, the period covered and the agencies of CASE_ID."""
+    from causalmap.store.cases import case_summary
+
+    summary = case_summary(ctx.store(), case_id)
+    case = summary["case"]
+    lines = [f"{case['id']}: {case['title']}",
+             f"  status {case['status']}, review kind {case['review_kind']}",
+             f"  period {summary['period']['start'] or '-'} to {summary['period']['end'] or '-'}",
+             "  " + ", ".join(f"{n} {plural(k, n)}" for k, n in summary["counts"].items()),
+             f"  agencies ({len(summary['agencies'])}):"]
+    lines += [f"    {a['name']} [{a['sector']}], {a['events']} events" for a in summary["agencies"]]
+    emit(fmt, summary, "\n".join(lines))
+
+
+@case_group.command("delete")
+@click.argument("case_id")
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@FORMAT
+@click.pass_obj
+def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
+    """Delete CASE_ID and everything in it (asks first unless --yes)."""
+    from causalmap.store.cases import delete_case, get_case
+
+    store = ctx.store()
+    get_case(store, case_id)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
+        click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
+    removed = delete_case(store, case_id)
+    emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},
+         f"Deleted case {case_id} ({removed} nodes).")
+
+
+# -- sample and settings -------------------------------------------------------------
+@cli.group()
+def sample() -> None:
+    """The fictional sample case shipped with causalmap."""
+
+
+@sample.command("load")
+@click.option("--as", "as_id", help="case id to load it as")
+@click.option("--replace", is_flag=True, help="delete an existing case of that id first")
+@FORMAT
+@click.pass_obj
+def sample_load(ctx: Context, as_id: str | None, replace: bool, fmt: str) -> None:
+    """Load the sample case (skipped when it is already there, unless --replace)."""
+    from causalmap.interchange.case_json import import_case
+    from causalmap.samples import SAMPLE_CASE_ID, sample_document
+    from causalmap.store.cases import case_exists, delete_case
+
+    store = ctx.store()
+    case_id = as_id or SAMPLE_CASE_ID
+    if case_exists(store, case_id):
+        if not replace:
+            emit(fmt, {"ok": True, "case_id": case_id, "loaded": False},
+                 f"The sample case {case_id} is already loaded (use --replace to load it afresh).")
+            return
+        delete_case(store, case_id)
+    result = import_case(store, sample_document(), as_id=case_id)
+    emit(fmt, {**result, "loaded": True}, f"Loaded the sample case {case_id}.")
+
+
+@cli.command("settings")
+@FORMAT
+def settings_cmd(fmt: str) -> None:
+    """List every setting, its default and what it is for."""
+    rows = [{"name": s.name, "default": s.default, "help": s.help} for s in SETTINGS]
+    emit(fmt, rows, "\n".join(f"{s.name:<30} {s.default or '(unset)':<20} {s.help}" for s in SETTINGS))
+
+
+# -- entry point ---------------------------------------------------------------------
+def _fail(message: str, code: int) -> NoReturn:
+    click.echo(f"causalmap: error: {message}", err=True)
+    sys.exit(code)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI, translating every error into one clear line and an exit code."""
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
+    wants_json = any(a in ("--format=json",) for a in args) or any(
+        a == "--format" and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args))
+    try:
+        cli.main(args=args, prog_name="causalmap", standalone_mode=False)
+    except click.exceptions.Abort:
+        _fail("aborted; nothing was changed", 1)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(2)
+    except InvalidInput as exc:
+        if debug:
+            traceback.print_exc()
+        if wants_json:
+            click.echo(json.dumps({"ok": False, "message": exc.summary,
+                                   "errors": [e.as_dict() for e in exc.errors]}, indent=2, ensure_ascii=False))
+            sys.exit(exc.exit_code)
+        click.echo(f"causalmap: error: {exc.summary}", err=True)
+        for error in exc.errors:
+            click.echo(f"  {error}", err=True)
+        sys.exit(exc.exit_code)
+    except CausalmapError as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(str(exc), exc.exit_code)
+    except (ServiceUnavailable, SessionExpired) as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")), 1)
+    except Neo4jError as exc:
+        if debug:
+            traceback.print_exc()
+        _fail(f"Neo4j refused the request ({exc.code}): {exc.message}", 1)
+    except Exception as exc:  # the last guard: never a traceback unless asked
+        if debug:
+            traceback.print_exc()
+        _fail(f"unexpected {exc.__class__.__name__}: {exc} (rerun with --debug for details)", 1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Whole cases in and out: the case JSON document (and, later, GraphML, GEXF, CSV)."""

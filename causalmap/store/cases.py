@@ -1,0 +1,111 @@
+"""Cases: create, list, show, delete. A case's nodes all carry its `case_id`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from causalmap import vocab
+from causalmap.errors import Conflict, NotFound, UsageError
+from causalmap.store.connection import Store
+from causalmap.store.model import CASE_PROPERTIES, METHODOLOGY_FIELDS, TRIGGER_FIELDS
+
+
+def check_case_id(case_id: str) -> str:
+    if not vocab.ID_PATTERN.match(case_id or ""):
+        raise UsageError(f"{case_id!r} is not a case id; use up to 100 letters, digits, '.', '_', ':' or '-', "
+                         "starting with a letter or digit")
+    return case_id
+
+
+def case_properties(case: dict[str, Any]) -> dict[str, Any]:
+    """Flatten a case record (trigger and methodology are maps) into storable properties."""
+    props = {k: case.get(k) for k in CASE_PROPERTIES}
+    for group, fields in (("trigger", TRIGGER_FIELDS), ("methodology", METHODOLOGY_FIELDS)):
+        values = case.get(group) or {}
+        props.update({f"{group}_{f}": values.get(f) for f in fields})
+    return {k: v for k, v in props.items() if v is not None and v != []}
+
+
+def case_record(props: dict[str, Any]) -> dict[str, Any]:
+    """The inverse of :func:`case_properties`: every field present, absent ones as null."""
+    record: dict[str, Any] = {k: props.get(k) for k in CASE_PROPERTIES}
+    record["trigger"] = {f: props.get(f"trigger_{f}") for f in TRIGGER_FIELDS}
+    record["methodology"] = {f: props.get(f"methodology_{f}") for f in METHODOLOGY_FIELDS}
+    if record["trigger"]["criteria"] is None:
+        record["trigger"]["criteria"] = []
+    return record
+
+
+def new_case(case_id: str, title: str | None) -> dict[str, Any]:
+    return {"id": case_id, "title": title or case_id, "status": "draft", "review_kind": "other",
+            "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), "version": 1}
+
+
+def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
+    exists = tx.run("MATCH (c:Case {id: $id}) RETURN c.id", id=case["id"]).single()
+    if exists:
+        raise Conflict(f"case {case['id']!r} already exists; delete it first (causalmap case delete) "
+                       "or import under another id (--as)")
+    tx.run("CREATE (c:Case) SET c = $props", props=case_properties(case)).consume()
+
+
+def get_case(store: Store, case_id: str) -> dict[str, Any]:
+    rows = store.read("MATCH (c:Case {id: $id}) RETURN properties(c) AS p", id=case_id)
+    if not rows:
+        raise NotFound(f"no case {case_id!r}; `causalmap cases` lists the cases")
+    return case_record(rows[0]["p"])
+
+
+def case_exists(store: Store, case_id: str) -> bool:
+    return bool(store.read("MATCH (c:Case {id: $id}) RETURN 1 AS one", id=case_id))
+
+
+def list_cases(store: Store) -> list[dict[str, Any]]:
+    rows = store.read(
+        "MATCH (c:Case) "
+        "CALL (c) { MATCH (e:Event {case_id: c.id}) RETURN count(e) AS events, min(e.date) AS first, "
+        "max(e.date) AS last } "
+        "RETURN c.id AS id, c.title AS title, c.status AS status, c.review_kind AS review_kind, "
+        "events, first, last ORDER BY c.id")
+    return rows
+
+
+def case_summary(store: Store, case_id: str) -> dict[str, Any]:
+    """Counts by label, the period covered, and the agencies with their event counts."""
+    case = get_case(store, case_id)
+    counts = {}
+    for kind, lab in vocab.NODE_LABELS.items():
+        rows = store.read(f"MATCH (n:{lab} {{case_id: $case_id}}) RETURN count(n) AS n", case_id=case_id)
+        counts[kind] = rows[0]["n"]
+    counts["causal_link"] = store.read(
+        "MATCH ()-[r:CONTRIBUTED_TO {case_id: $case_id}]->() RETURN count(r) AS n", case_id=case_id)[0]["n"]
+    period = store.read("MATCH (e:Event {case_id: $case_id}) RETURN min(e.date) AS start, max(e.date) AS end",
+                        case_id=case_id)[0]
+    agencies = store.read(
+        "MATCH (a:Agency {case_id: $case_id}) "
+        "OPTIONAL MATCH (e:Event {case_id: $case_id})-[:BY]->(a) "
+        "RETURN a.id AS id, a.name AS name, a.sector AS sector, count(e) AS events ORDER BY a.id",
+        case_id=case_id)
+    return {"case": case, "counts": counts, "period": period, "agencies": agencies}
+
+
+def delete_case(store: Store, case_id: str) -> int:
+    """Delete the case and every node that carries its id; returns the number of nodes removed."""
+    get_case(store, case_id)
+
+    def work(tx: ManagedTransaction) -> int:
+        removed = 0
+        for lab in vocab.CASE_LABELS:
+            while True:
+                n = tx.run(f"MATCH (n:{lab} {{case_id: $case_id}}) WITH n LIMIT 5000 DETACH DELETE n "
+                           "RETURN count(*) AS n", case_id=case_id).single()["n"]
+                removed += n
+                if n < 5000:
+                    break
+        tx.run("MATCH (c:Case {id: $case_id}) DETACH DELETE c", case_id=case_id).consume()
+        return removed + 1
+
+    return store.write_transaction(work)

@@ -1,0 +1,141 @@
+"""Write and read case records (nodes with their link fields) in batches.
+
+Documents describe a node with its properties and its links as fields (an event's
+`agency`, `to_agencies`, an episode's `members`); here they become nodes and
+relationships, and back. Every query anchors on `(case_id, id)`, so one case's
+writes can never touch another's nodes.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Iterator
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from causalmap.store.model import LINK_FIELDS, LINK_PROPERTIES, PROPERTIES, LinkField, kind_of_label, label
+
+BATCH = 2000
+
+
+def batches(rows: list[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    for start in range(0, len(rows), size):
+        yield rows[start:start + size]
+
+
+def node_properties(kind: str, record: dict[str, Any]) -> dict[str, Any]:
+    """The stored properties of a record: its kind's properties and its x_ extras, no nulls."""
+    keep = {k: record.get(k) for k in PROPERTIES[kind]}
+    keep.update({k: v for k, v in record.items() if k.startswith("x_")})
+    return {k: v for k, v in keep.items() if v is not None and v != []}
+
+
+def link_targets(kind: str, field: LinkField, record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The (target kind, target id) pairs a record's link field names."""
+    value = record.get(field.name)
+    if value is None:
+        return []
+    items = value if field.many else [value]
+    if field.mixed:
+        return [(item["node"], item["id"]) for item in items]
+    return [(field.targets[0], item) for item in items]
+
+
+def upsert_nodes(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]],
+                 *, existing: Collection[str] = ()) -> None:
+    """Create or replace the nodes and their link fields; `existing` ids get old links removed."""
+    rows = [{**node_properties(kind, r), "case_id": case_id} for r in records]
+    query = f"UNWIND $rows AS row MERGE (n:{label(kind)} {{case_id: $case_id, id: row.id}}) SET n = row"
+    for chunk in batches(rows):
+        tx.run(query, rows=chunk, case_id=case_id).consume()
+    replaced = [r["id"] for r in records if r["id"] in existing]
+    for field in LINK_FIELDS.get(kind, ()):
+        if replaced:
+            _delete_links(tx, case_id, kind, field, replaced)
+        pairs = [(r["id"], t_kind, t_id) for r in records for t_kind, t_id in link_targets(kind, field, r)]
+        _create_links(tx, case_id, kind, field, pairs)
+
+
+def _delete_links(tx: ManagedTransaction, case_id: str, kind: str, field: LinkField, ids: list[str]) -> None:
+    arrow = f"<-[r:{field.type}]-()" if field.inward else f"-[r:{field.type}]->()"
+    query = f"UNWIND $ids AS id MATCH (n:{label(kind)} {{case_id: $case_id, id: id}}){arrow} DELETE r"
+    for chunk in batches(ids):
+        tx.run(query, ids=chunk, case_id=case_id).consume()
+
+
+def _create_links(tx: ManagedTransaction, case_id: str, kind: str, field: LinkField,
+                  pairs: Iterable[tuple[str, str, str]]) -> None:
+    by_target: dict[str, list[dict[str, str]]] = defaultdict(list)
+    for source, t_kind, t_id in pairs:
+        by_target[t_kind].append({"a": source, "b": t_id})
+    for t_kind, rows in by_target.items():
+        arrow = f"(b)-[:{field.type}]->(a)" if field.inward else f"(a)-[:{field.type}]->(b)"
+        query = (f"UNWIND $rows AS row MATCH (a:{label(kind)} {{case_id: $case_id, id: row.a}}) "
+                 f"MATCH (b:{label(t_kind)} {{case_id: $case_id, id: row.b}}) CREATE {arrow}")
+        for chunk in batches(rows):
+            tx.run(query, rows=chunk, case_id=case_id).consume()
+
+
+def upsert_causal_links(tx: ManagedTransaction, case_id: str, links: list[dict[str, Any]]) -> None:
+    """Create or replace CONTRIBUTED_TO links by id (their ends may have changed)."""
+    ids = [link["id"] for link in links]
+    for chunk in batches(ids):
+        tx.run("UNWIND $ids AS id MATCH ()-[r:CONTRIBUTED_TO {case_id: $case_id, id: id}]->() DELETE r",
+               ids=chunk, case_id=case_id).consume()
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for link in links:
+        props = {k: link.get(k) for k in LINK_PROPERTIES if link.get(k) not in (None, [])}
+        props["case_id"] = case_id
+        groups[(link["cause"]["node"], link["effect"]["node"])].append(
+            {"a": link["cause"]["id"], "b": link["effect"]["id"], "props": props})
+    for (cause, effect), rows in groups.items():
+        query = (f"UNWIND $rows AS row MATCH (a:{label(cause)} {{case_id: $case_id, id: row.a}}) "
+                 f"MATCH (b:{label(effect)} {{case_id: $case_id, id: row.b}}) "
+                 "CREATE (a)-[r:CONTRIBUTED_TO]->(b) SET r = row.props")
+        for chunk in batches(rows):
+            tx.run(query, rows=chunk, case_id=case_id).consume()
+
+
+def read_nodes(tx: ManagedTransaction, case_id: str, kind: str) -> list[dict[str, Any]]:
+    """Every node of one kind in the case, as records with their link fields, sorted by id."""
+    result = tx.run(f"MATCH (n:{label(kind)} {{case_id: $case_id}}) RETURN properties(n) AS p ORDER BY n.id",
+                    case_id=case_id)
+    records = []
+    for row in result:
+        props = dict(row["p"])
+        props.pop("case_id", None)
+        records.append(props)
+    by_id = {r["id"]: r for r in records}
+    for field in LINK_FIELDS.get(kind, ()):
+        for record in records:
+            record[field.name] = [] if field.many else None
+        arrow = f"<-[:{field.type}]-(t)" if field.inward else f"-[:{field.type}]->(t)"
+        rows = tx.run(f"MATCH (n:{label(kind)} {{case_id: $case_id}}){arrow} WHERE t.case_id = $case_id "
+                      "RETURN n.id AS id, labels(t)[0] AS t_label, t.id AS t_id", case_id=case_id)
+        for row in rows:
+            value: Any = ({"node": kind_of_label(row["t_label"]), "id": row["t_id"]} if field.mixed
+                          else row["t_id"])
+            record = by_id[row["id"]]
+            if field.many:
+                record[field.name].append(value)
+            else:
+                record[field.name] = value
+        for record in records:
+            if field.many:
+                record[field.name].sort(key=lambda v: (v["node"], v["id"]) if isinstance(v, dict) else v)
+    return records
+
+
+def read_causal_links(tx: ManagedTransaction, case_id: str) -> list[dict[str, Any]]:
+    rows = tx.run("MATCH (a)-[r:CONTRIBUTED_TO {case_id: $case_id}]->(b) "
+                  "RETURN properties(r) AS p, labels(a)[0] AS a_label, a.id AS a_id, "
+                  "labels(b)[0] AS b_label, b.id AS b_id ORDER BY r.id", case_id=case_id)
+    links = []
+    for row in rows:
+        link = dict(row["p"])
+        link.pop("case_id", None)
+        link["cause"] = {"node": kind_of_label(row["a_label"]), "id": row["a_id"]}
+        link["effect"] = {"node": kind_of_label(row["b_label"]), "id": row["b_id"]}
+        links.append(link)
+    return links

@@ -1,0 +1,39 @@
+"""Constraints and indexes, created idempotently (`causalmap db migrate`, and on every connect).
+
+`(case_id, id)` is unique per label, so two cases with the same event ids never touch.
+Labels come from causalmap.vocab; no label or type ever comes from input.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from causalmap.vocab import CASE, CASE_LABELS
+
+if TYPE_CHECKING:
+    from causalmap.store.connection import Store
+
+
+def statements() -> list[str]:
+    """Every schema statement, in order; each is safe to run again."""
+    out = [f"CREATE CONSTRAINT case_id_unique IF NOT EXISTS FOR (c:{CASE}) REQUIRE c.id IS UNIQUE"]
+    for label in CASE_LABELS:
+        snake = "".join("_" + ch.lower() if ch.isupper() else ch for ch in label).lstrip("_")
+        out.append(
+            f"CREATE CONSTRAINT {snake}_key IF NOT EXISTS FOR (n:{label}) REQUIRE (n.case_id, n.id) IS UNIQUE"
+        )
+        out.append(f"CREATE INDEX {snake}_case IF NOT EXISTS FOR (n:{label}) ON (n.case_id)")
+    out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
+    out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
+    out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
+    return out
+
+
+def migrate(store: Store) -> list[str]:
+    """Apply the schema; returns the names present afterwards."""
+    for statement in statements():
+        store.driver.execute_query(statement, database_=store.database)
+    store.driver.execute_query("CALL db.awaitIndexes(300)", database_=store.database)
+    names = {row["name"] for row in store.read("SHOW CONSTRAINTS YIELD name")}
+    names |= {row["name"] for row in store.read("SHOW INDEXES YIELD name")}
+    return sorted(names)

@@ -1,0 +1,83 @@
+"""The vocabularies of the domain model (shared/design/domain.md), defined once.
+
+Code, API, UI, docs and queries use these names; nothing else in the code base
+spells a kind, sector, category or label as a literal.
+"""
+
+from __future__ import annotations
+
+import re
+
+COMMUNICATION_KINDS = ("referral", "information_sharing", "request", "notification", "escalation")
+MEETING_KINDS = ("meeting", "strategy_discussion", "case_conference", "core_group")
+PRACTICE_KINDS = (
+    "contact", "home_visit", "no_access_visit", "assessment", "appointment",
+    "missed_appointment", "medical", "plan", "case_opened", "closure",
+)
+HARM_KINDS = ("incident", "outcome")
+EVENT_KINDS = COMMUNICATION_KINDS + MEETING_KINDS + PRACTICE_KINDS + HARM_KINDS + ("other",)
+
+SECTORS = (
+    "children_social_care", "police", "health_primary", "health_acute", "health_community",
+    "mental_health", "education", "early_years", "probation", "housing", "youth_justice",
+    "adult_social_care", "voluntary", "other",
+)
+CHILD_PROTECTION_SECTORS = ("children_social_care", "police")
+
+#: The six-part typology of SCIE "Learning Together" (typology.md): id -> short label.
+TYPOLOGY = {
+    "incidents_crises": "response to incidents",
+    "longer_term_work": "longer-term work",
+    "family_professional": "family-professional interaction",
+    "human_reasoning": "human reasoning",
+    "tools": "tools",
+    "management_systems": "management systems",
+}
+VALENCES = ("constructive", "unsafe")
+FACTOR_LEVELS = ("individual", "team", "organisation", "inter_agency", "national")
+EPISODE_RATINGS = ("good", "problematic", "mixed")
+LINK_STRENGTHS = ("weak", "moderate", "strong")
+LINK_CONFIDENCES = ("low", "medium", "high")
+FINDING_PRIORITIES = ("high", "medium", "low")
+
+#: The seed's three recommendation types, by number and by id.
+RECOMMENDATION_TYPES = {1: "local_clear_cut", 2: "management_judgement", 3: "research_development"}
+RECOMMENDATION_STATUSES = ("proposed", "accepted", "in_progress", "done", "rejected")
+REVIEW_KINDS = (
+    "scr", "cspr", "rapid_review", "learning_review", "good_practice", "innovative", "puzzling", "other",
+)
+CASE_STATUSES = ("draft", "in_review", "published", "archived")
+DATE_PRECISIONS = ("day", "month", "year")
+
+# Neo4j labels, by the short node names used in documents and the API.
+CASE = "Case"
+NODE_LABELS = {
+    "agency": "Agency",
+    "event": "Event",
+    "decision": "Decision",
+    "factor": "ContributoryFactor",
+    "episode": "KeyPracticeEpisode",
+    "finding": "Finding",
+    "recommendation": "Recommendation",
+}
+CASE_LABELS = tuple(NODE_LABELS.values())
+
+_ID_RUN = re.compile(r"[^a-z0-9]+")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+
+
+def agency_id(name: str) -> str:
+    """Turn an agency name into its id by the one rule of chronology-format.md.
+
+    >>> agency_id("Brent Social Services")
+    'brent-social-services'
+    """
+    return _ID_RUN.sub("-", name.lower()).strip("-")
+
+
+def is_communication(kind: str) -> bool:
+    return kind in COMMUNICATION_KINDS
+
+
+def is_meeting(kind: str) -> bool:
+    return kind in MEETING_KINDS

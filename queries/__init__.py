@@ -1,0 +1,1 @@
+"""The analysts' named, read-only Cypher queries: one .cypher file each."""

@@ -1,0 +1,1 @@
+"""Pages, templates and static assets (Flask blueprint), imported as causalmap.web."""
