@@ -11,6 +11,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from causalmap.chronology import Chronology
 from causalmap.errors import InvalidInput
 from causalmap.store.cases import case_properties, case_record, check_case_id, create_case_tx, get_case
 from causalmap.store.connection import Store
@@ -76,3 +77,10 @@ def import_case(store: Store, doc: Any, *, as_id: str | None = None) -> dict[str
         return counts
 
     return {"ok": True, "case_id": case_id, "created": store.write_transaction(work)}
+
+
+def chronology_sections(chronology: Chronology) -> dict[str, list[dict[str, Any]]]:
+    """A checked chronology as the agencies, events and decisions sections of a case document."""
+    agencies = [{k: v for k, v in a.items() if k != "_new"} for a in chronology.agencies.values()]
+    return {"agencies": agencies, "events": list(chronology.events.values()),
+            "decisions": list(chronology.decisions.values())}
