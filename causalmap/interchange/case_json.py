@@ -13,11 +13,11 @@ from neo4j import ManagedTransaction
 
 from causalmap.chronology import Chronology
 from causalmap.errors import InvalidInput
+from causalmap.interchange.validate import check_document
 from causalmap.store.cases import case_properties, case_record, check_case_id, create_case_tx, get_case
 from causalmap.store.connection import Store
 from causalmap.store.model import LINK_FIELDS, LINK_PROPERTIES, PROPERTIES, SECTIONS, WRITE_ORDER
 from causalmap.store.records import read_causal_links, read_nodes, upsert_causal_links, upsert_nodes
-from causalmap.interchange.validate import check_document
 
 FORMAT = "causalmap-case"
 FORMAT_VERSION = 1

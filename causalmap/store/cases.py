@@ -41,7 +41,7 @@ def case_record(props: dict[str, Any]) -> dict[str, Any]:
 
 def new_case(case_id: str, title: str | None) -> dict[str, Any]:
     return {"id": case_id, "title": title or case_id, "status": "draft", "review_kind": "other",
-            "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat(), "version": 1}
+            "created_at": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), "version": 1}
 
 
 def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:

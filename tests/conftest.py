@@ -1,0 +1,124 @@
+"""Fixtures: a real Neo4j 5.26 once per test session, and one fresh case per test.
+
+Without NEO4J_URI the session starts causalmap's own local Neo4j in a temporary data
+directory on a free port and stops it at the end; with NEO4J_URI it uses that server.
+Each test makes its own case ids and removes them, so tests never see each other's data.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from causalmap.cli import main
+from causalmap.config import load_settings
+from causalmap.neo4j_local import LocalNeo4j
+from causalmap.store import Store
+from causalmap.store.connection import connect
+from causalmap.store.schema import migrate
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def neo4j_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
+    """Environment variables that point causalmap at the test database."""
+    if os.environ.get("NEO4J_URI"):
+        yield {k: v for k, v in os.environ.items() if k.startswith("NEO4J_")}
+        return
+    data_dir = tmp_path_factory.mktemp("neo4j")
+    settings = load_settings({"CAUSALMAP_DATA_DIR": str(data_dir), "CAUSALMAP_BOLT_PORT": str(_free_port()),
+                              "CAUSALMAP_NEO4J_HEAP": "1g", "CAUSALMAP_NEO4J_PAGECACHE_MB": "128",
+                              **{k: v for k, v in os.environ.items() if k == "CAUSALMAP_RUNTIME_DIR"}})
+    local = LocalNeo4j(settings)
+    local.start()
+    try:
+        yield {"NEO4J_URI": local.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": local.password(),
+               "NEO4J_DATABASE": "neo4j", "CAUSALMAP_TEST_DATA_DIR": str(data_dir),
+               "CAUSALMAP_TEST_BOLT_PORT": str(settings.bolt_port)}
+    finally:
+        local.stop()
+
+
+@pytest.fixture(scope="session")
+def store(neo4j_env: dict[str, str]) -> Iterator[Store]:
+    with connect(neo4j_env["NEO4J_URI"], neo4j_env["NEO4J_USER"], neo4j_env["NEO4J_PASSWORD"],
+                 neo4j_env.get("NEO4J_DATABASE", "neo4j")) as connected:
+        migrate(connected)
+        yield connected
+
+
+@pytest.fixture
+def new_case_id(store: Store) -> Iterator[callable]:
+    """Make unique case ids; every case made with one is deleted after the test."""
+    made: list[str] = []
+
+    def make(prefix: str = "t") -> str:
+        made.append(f"{prefix}-{uuid.uuid4().hex[:10]}")
+        return made[-1]
+
+    yield make
+    for case_id in made:
+        store.driver.execute_query("MATCH (n {case_id: $c}) DETACH DELETE n", c=case_id)
+        store.driver.execute_query("MATCH (n:Case {id: $c}) DETACH DELETE n", c=case_id)
+
+
+@pytest.fixture
+def case_id(new_case_id) -> str:
+    return new_case_id()
+
+
+@dataclass
+class Ran:
+    code: int
+    out: str
+    err: str
+
+    def json(self) -> object:
+        return json.loads(self.out)
+
+
+@pytest.fixture
+def cli(neo4j_env: dict[str, str], monkeypatch: pytest.MonkeyPatch):
+    """Run the causalmap command in this process against the test database."""
+    for key, value in neo4j_env.items():
+        monkeypatch.setenv(key, value)
+
+    def run(*args: str) -> Ran:
+        out, err = io.StringIO(), io.StringIO()
+        code = 0
+        with redirect_stdout(out), redirect_stderr(err):
+            try:
+                main(list(args))
+            except SystemExit as stop:
+                code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        return Ran(code, out.getvalue(), err.getvalue())
+
+    return run
+
+
+@pytest.fixture
+def write_csv(tmp_path: Path):
+    """Write rows (the first is the header) as a CSV file and return its path."""
+    import csv
+
+    def write(rows: list[list[str]], name: str = "chronology.csv") -> Path:
+        path = tmp_path / name
+        with path.open("w", newline="", encoding="utf-8") as handle:
+            csv.writer(handle).writerows(rows)
+        return path
+
+    return write
