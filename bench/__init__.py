@@ -1,0 +1,1 @@
+"""Benchmarks: each reports absolute figures and a ratio against a floor measured in the same run."""

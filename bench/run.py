@@ -1,0 +1,34 @@
+"""`make bench`: every benchmark, its absolute figures and its ratio to the floor of the same run."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from bench import import_bench
+from bench.server import bench_store
+
+
+def main(which: list[str]) -> None:
+    results: dict[str, dict[str, float]] = {}
+    with bench_store() as (store, env):
+        if not which or "import" in which:
+            r = import_bench.run(store, env)
+            results["import"] = r
+            print(f"import of {r['events']:,} events, median of {r['repeats']} runs:")
+            print(f"  floor, bare batched UNWIND from rows in memory: {r['floor_s']:.2f} s "
+                  f"({r['floor_rows_per_s']:,.0f} rows/s)")
+            print(f"  `causalmap import`, CSV file to commit:         {r['ours_s']:.2f} s "
+                  f"({r['ours_rows_per_s']:,.0f} rows/s)  ratio {r['ratio']:.2f}x (target <= 1.5x)")
+            print(f"  the same import in process (read, check, write): {r['in_process_s']:.2f} s"
+                  f"  ratio {r['in_process_ratio']:.2f}x")
+            print(f"  re-import of the same file (nothing to write): {r['reimport_s']:.2f} s; "
+                  f"peak memory of the command {r['peak_mib']:.0f} MiB")
+    out = Path("bench/results")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
