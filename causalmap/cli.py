@@ -255,6 +255,53 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
          f"Deleted case {case_id} ({removed} nodes).")
 
 
+# -- analysis ------------------------------------------------------------------------
+@cli.command("analyse")
+@click.argument("case_id")
+@click.argument("which", default="all",
+                type=click.Choice(["gaps", "knowledge", "causes", "checks", "patterns", "all"]))
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@click.option("--response-days", type=int, default=7, show_default=True,
+              help="late_response: window for kinds the rules file does not name")
+@click.option("--window-days", type=int, default=90, show_default=True, help="silent_pair: window length")
+@click.option("--meeting-days", type=int, default=30, show_default=True,
+              help="absent_from_meeting: activity this close to a meeting")
+@click.option("--silence-days", type=int, default=90, show_default=True, help="agency_silent: longest silence")
+@click.option("--strategy-days", type=int, default=None,
+              help="no_strategy_discussion: window after an incident (default: the rules file, 2 days)")
+@click.option("--closures", type=int, default=3, show_default=True, help="start_again: closures that make it")
+@click.option("--missed-days", type=int, default=180, show_default=True,
+              help="repeated_missed_appointments: span of three misses")
+@click.option("--max-chain-length", type=int, default=8, show_default=True, help="causes: longest chain")
+@click.option("--max-chains", type=int, default=50, show_default=True, help="causes: chains listed")
+@click.option("--target", help="causes: event:ID or decision:ID (default: the outcome events)")
+@click.option("--agency", help="knowledge: the agency id")
+@click.option("--date", help="knowledge: the day, YYYY-MM-DD")
+@click.option("--rules", "rules_file", type=click.Path(path_type=Path),
+              help="protocol timeliness rules (default: CAUSALMAP_RULES, else the shipped rules)")
+@click.option("--hide-low", is_flag=True, help="table only: leave out low-severity items")
+@click.pass_obj
+def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Path | None, hide_low: bool,
+                **options: Any) -> None:
+    """Gaps between agencies, who knew what when, causal structure, quality checks and patterns.
+
+    WHICH is gaps, knowledge, causes, checks, patterns or all (the default). Every item has
+    a type, a severity, the agencies and events it rests on, its period and a plain-English
+    explanation; the JSON keeps every item, most serious first.
+    """
+    from causalmap.analysis.report import Parameters
+    from causalmap.case_analysis import analyse_case
+
+    result = analyse_case(ctx.store(), case_id, which, Parameters(**options),
+                          rules_file or ctx.settings.rules_file)
+    if fmt == "json":
+        emit("json", result, "")
+    else:
+        from causalmap.analysis.table import as_table
+
+        click.echo(as_table(result, hide_low=hide_low))
+
+
 # -- sample and settings -------------------------------------------------------------
 @cli.group()
 def sample() -> None:

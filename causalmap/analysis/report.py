@@ -1,0 +1,87 @@
+"""Run the analysis families on one case snapshot and assemble the documented JSON object."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from causalmap.analysis import causes, checks, gaps, patterns
+from causalmap.analysis.graphs import InformationFlow
+from causalmap.analysis.items import ordered
+from causalmap.analysis.knowledge import information_not_reached, knowledge
+from causalmap.analysis.rules import Rules
+from causalmap.errors import UsageError
+from causalmap.snapshot import CaseSnapshot
+
+FAMILIES = ("gaps", "knowledge", "causes", "checks", "patterns")
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """Every default of analysis.md, each one the user can change."""
+
+    response_days: int = 7
+    window_days: int = 90
+    meeting_days: int = 30
+    max_chain_length: int = 8
+    max_chains: int = 50
+    target: str | None = None
+    strategy_days: int | None = None  # None: the rules file's window
+    silence_days: int = 90
+    closures: int = 3
+    missed_days: int = 180
+    agency: str | None = None
+    date: str | None = None
+
+    def check(self) -> Parameters:
+        for name in ("response_days", "window_days", "meeting_days", "silence_days", "missed_days"):
+            if getattr(self, name) < 1:
+                raise UsageError(f"{name.replace('_', '-')} must be 1 or more, not {getattr(self, name)}")
+        if not 1 <= self.max_chain_length <= 20:
+            raise UsageError(f"max-chain-length must be from 1 to 20, not {self.max_chain_length}")
+        if self.closures < 2:
+            raise UsageError(f"closures must be 2 or more, not {self.closures}")
+        if self.target and self.target.split(":", 1)[0] not in ("event", "decision"):
+            raise UsageError(f"target {self.target!r}: use event:ID or decision:ID")
+        if self.date:
+            try:
+                dt.date.fromisoformat(self.date)
+            except ValueError:
+                raise UsageError(f"date {self.date!r}: use YYYY-MM-DD") from None
+        return self
+
+
+def analyse(snapshot: CaseSnapshot, parameters: Parameters, rules: Rules,
+            families: tuple[str, ...] = ("gaps", "causes", "checks", "patterns")) -> dict[str, Any]:
+    """The analysis object: case_id, parameters, then one key per family asked for."""
+    p = parameters.check()
+    out: dict[str, Any] = {"case_id": snapshot.case_id,
+                           "parameters": {**asdict(p), "rules": rules.path}}
+    flow = InformationFlow(snapshot) if {"gaps", "knowledge"} & set(families) else None
+    if "gaps" in families:
+        out["gaps"] = ordered(
+            gaps.unanswered_handoffs(snapshot) + gaps.late_responses(snapshot, rules, p.response_days)
+            + gaps.silent_pairs(snapshot, p.window_days) + gaps.absent_from_meetings(snapshot, p.meeting_days)
+            + gaps.discrepant_accounts(snapshot) + gaps.one_way_flows(snapshot)
+            + gaps.broker_dependencies(snapshot) + information_not_reached(snapshot, flow))
+    if "knowledge" in families:
+        if not (p.agency and p.date):
+            raise UsageError("knowledge needs --agency AGENCY_ID and --date YYYY-MM-DD")
+        out["knowledge"] = knowledge(snapshot, p.agency, dt.date.fromisoformat(p.date), flow)
+    if "causes" in families:
+        out["causes"] = {
+            "chains": causes.causal_chains(snapshot, p.target, p.max_chain_length, p.max_chains),
+            "leverage": causes.leverage_points(snapshot, p.target, p.max_chain_length),
+            "loops": causes.causal_loops(snapshot, p.max_chain_length),
+        }
+    if "checks" in families:
+        out["checks"] = ordered(checks.quality_checks(snapshot))
+    if "patterns" in families:
+        out["patterns"] = ordered(
+            patterns.start_again(snapshot, p.closures) + patterns.referral_without_feedback(snapshot)
+            + patterns.no_strategy_discussion(snapshot, rules, p.strategy_days)
+            + patterns.agency_silent(snapshot, p.silence_days)
+            + patterns.disagreement_without_escalation(snapshot)
+            + patterns.repeated_missed_appointments(snapshot, p.missed_days))
+    return out

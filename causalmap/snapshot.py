@@ -1,0 +1,55 @@
+"""A read-only picture of one case, handed by the store to the analysis.
+
+The analysis never talks to Neo4j: it gets this snapshot (read in one case-scoped read
+transaction) and builds its NetworkX graphs from it, so the graph database stays the
+only copy of the data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+
+def day(date: str | None) -> dt.date | None:
+    """The first day of an ISO date at any precision: '2023' -> 2023-01-01."""
+    if not date:
+        return None
+    parts = date.split("-")
+    return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
+
+
+@dataclass
+class CaseSnapshot:
+    case_id: str
+    agencies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    events: dict[str, dict[str, Any]] = field(default_factory=dict)
+    decisions: dict[str, dict[str, Any]] = field(default_factory=dict)
+    factors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    episodes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    findings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    recommendations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    causal_links: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        for record in list(self.events.values()) + list(self.decisions.values()):
+            record["day"] = day(record.get("date"))
+
+    def node(self, ref: dict[str, str]) -> dict[str, Any] | None:
+        """The record a {node, id} reference names."""
+        table = {"event": self.events, "decision": self.decisions, "factor": self.factors,
+                 "episode": self.episodes, "finding": self.findings}.get(ref["node"], {})
+        return table.get(ref["id"])
+
+    def agency_name(self, agency_id: str | None) -> str:
+        if agency_id is None:
+            return "an unknown agency"
+        return str(self.agencies.get(agency_id, {}).get("name") or agency_id)
+
+    def sector(self, agency_id: str) -> str:
+        return str(self.agencies.get(agency_id, {}).get("sector") or "other")
+
+    def period(self) -> tuple[dt.date | None, dt.date | None]:
+        days = [e["day"] for e in self.events.values() if e["day"]]
+        return (min(days), max(days)) if days else (None, None)
