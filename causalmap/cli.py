@@ -339,6 +339,23 @@ def settings_cmd(fmt: str) -> None:
     emit(fmt, rows, "\n".join(f"{s.name:<30} {s.default or '(unset)':<20} {s.help}" for s in SETTINGS))
 
 
+@cli.command("serve")
+@click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
+@click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.pass_obj
+def serve_cmd(ctx: Context, host: str | None, port: int | None) -> None:
+    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
+    from werkzeug.serving import run_simple
+
+    from causalmap.web import create_app
+
+    app = create_app(store=ctx.store())
+    host = host or ctx.settings.host
+    port = port or ctx.settings.port
+    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
 # -- entry point ---------------------------------------------------------------------
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"causalmap: error: {message}", err=True)

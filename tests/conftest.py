@@ -122,3 +122,17 @@ def write_csv(tmp_path: Path):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def app(store):
+    from causalmap.web import create_app
+
+    application = create_app({}, store=store)
+    application.config["TESTING"] = True
+    return application
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

@@ -1,1 +1,5 @@
 """Pages, templates and static assets (Flask blueprint), imported as causalmap.web."""
+
+from causalmap.web.app import create_app
+
+__all__ = ["create_app"]
