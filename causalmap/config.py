@@ -33,7 +33,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAUSALMAP_RUNTIME_DIR", "~/.cache/causalmap", "where the Neo4j jars and the compiled launcher are kept"),
     Setting("CAUSALMAP_HOST", "127.0.0.1", "address the web server listens on (loopback unless you change it)"),
     Setting("CAUSALMAP_PORT", "5000", "port of the web server"),
-    Setting("CAUSALMAP_RULES", None, "a YAML-free JSON file of protocol timeliness rules replacing the shipped ones"),
+    Setting("CAUSALMAP_RULES", None, "a JSON file of protocol timeliness rules replacing the shipped ones"),
 )
 
 
