@@ -60,3 +60,139 @@ def analysis(case_id: str) -> Response:
 @api.get("/cases/<case_id>/network")
 def network(case_id: str) -> Response:
     return jsonify(case_network(get_store(), case_id))
+
+
+# -- map, layout, document ---------------------------------------------------------------
+@api.get("/cases/<case_id>/map")
+def case_map(case_id: str) -> Response:
+    from causalmap.render.map_model import map_model
+    from causalmap.store.items import read_layout
+    from causalmap.store.snapshot import read_snapshot
+
+    store = get_store()
+    return jsonify(map_model(read_snapshot(store, case_id), read_layout(store, case_id)))
+
+
+@api.put("/cases/<case_id>/layout")
+def layout(case_id: str) -> Response:
+    from causalmap.store.items import save_layout
+
+    body = _json_body()
+    return jsonify({"ok": True, "saved": save_layout(get_store(), case_id, body.get("positions") or {})})
+
+
+@api.get("/cases/<case_id>/document")
+def document(case_id: str) -> Response:
+    from causalmap.interchange.case_json import dumps, export_case
+
+    text = dumps(export_case(get_store(), case_id))
+    return Response(text, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{case_id}.json"'})
+
+
+# -- cases ---------------------------------------------------------------------------------
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise UsageError("send a JSON object in the request body (Content-Type: application/json)")
+    return body
+
+
+@api.post("/cases")
+def create_case() -> tuple[Response, int]:
+    from causalmap.store.cases import check_case_id, create_case_tx, new_case
+
+    body = _json_body()
+    case_id = check_case_id(str(body.get("id") or ""))
+    title = str(body.get("title") or "").strip() or None
+    get_store().write_transaction(lambda tx: create_case_tx(tx, new_case(case_id, title)))
+    return jsonify(case_summary(get_store(), case_id)), 201
+
+
+@api.put("/cases/<case_id>")
+def update_case(case_id: str) -> Response:
+    from causalmap.store.items import update_case as update
+
+    return jsonify(update(get_store(), case_id, _json_body()))
+
+
+@api.post("/cases/<case_id>/chronology")
+def import_chronology_file(case_id: str) -> Response:
+    """Upload an agency chronology (multipart field `file`); nothing is written if any row is bad."""
+    import tempfile
+    from pathlib import Path
+
+    from causalmap.chronology import read_table
+    from causalmap.store.chronology import import_chronology
+
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise UsageError("choose a chronology file (.csv, .xlsx or .json) to upload in the field 'file'")
+    suffix = Path(upload.filename).suffix.lower()
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / f"upload{suffix}"
+        upload.save(path)
+        table = read_table(path, request.form.get("sheet") or None)
+    report = import_chronology(get_store(), case_id, table, title=request.form.get("title") or None)
+    return jsonify(report.as_dict())
+
+
+# -- items and causal links ---------------------------------------------------------------------
+@api.get("/cases/<case_id>/<section>")
+def list_section(case_id: str, section: str) -> Response:
+    from causalmap.store.items import kind_of_section, list_items
+
+    if section == "links":
+        from causalmap.store.records import read_causal_links
+
+        case_summary(get_store(), case_id)
+        return jsonify(get_store().read_transaction(lambda tx: read_causal_links(tx, case_id)))
+    return jsonify(list_items(get_store(), case_id, kind_of_section(section)))
+
+
+@api.get("/cases/<case_id>/<section>/<item_id>")
+def get_section_item(case_id: str, section: str, item_id: str) -> Response:
+    from causalmap.store.items import get_item, get_link, kind_of_section
+
+    if section == "links":
+        return jsonify(get_link(get_store(), case_id, item_id))
+    return jsonify(get_item(get_store(), case_id, kind_of_section(section), item_id))
+
+
+@api.post("/cases/<case_id>/<section>")
+def create_item(case_id: str, section: str) -> tuple[Response, int]:
+    from causalmap.store.items import kind_of_section, save_item, save_link
+
+    body = _json_body()
+    if section == "links":
+        return jsonify(save_link(get_store(), case_id, body, create=True)), 201
+    return jsonify(save_item(get_store(), case_id, kind_of_section(section), body, create=True)), 201
+
+
+@api.put("/cases/<case_id>/<section>/<item_id>")
+def update_item(case_id: str, section: str, item_id: str) -> Response:
+    from causalmap.store.items import kind_of_section, save_item, save_link
+
+    body = {**_json_body(), "id": item_id}
+    if section == "links":
+        return jsonify(save_link(get_store(), case_id, body, create=False))
+    return jsonify(save_item(get_store(), case_id, kind_of_section(section), body, create=False))
+
+
+@api.delete("/cases/<case_id>/<section>/<item_id>")
+def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
+    from causalmap.store.items import delete_item, delete_link, kind_of_section
+
+    version = request.args.get("version")
+    if section == "links":
+        delete_link(get_store(), case_id, item_id, version)
+    else:
+        delete_item(get_store(), case_id, kind_of_section(section), item_id, version)
+    return jsonify({"ok": True, "deleted": item_id})
+
+
+@api.get("/openapi.json")
+def openapi() -> Response:
+    from causalmap.api.openapi import document as openapi_document
+
+    return jsonify(openapi_document())

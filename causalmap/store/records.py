@@ -112,7 +112,8 @@ def upsert_causal_links(tx: ManagedTransaction, case_id: str, links: list[dict[s
             tx.run(query, rows=chunk, case_id=case_id).consume()
 
 
-def read_nodes(tx: ManagedTransaction, case_id: str, kind: str) -> list[dict[str, Any]]:
+def read_nodes(tx: ManagedTransaction, case_id: str, kind: str, ids: list[str] | None = None
+               ) -> list[dict[str, Any]]:
     """Every node of one kind in the case, as records with their link fields, sorted by id.
 
     One query per kind: the link fields come back as pattern comprehensions beside the
@@ -123,8 +124,9 @@ def read_nodes(tx: ManagedTransaction, case_id: str, kind: str) -> list[dict[str
     for i, field in enumerate(fields):
         arrow = f"<-[:{field.type}]-(t)" if field.inward else f"-[:{field.type}]->(t)"
         columns.append(f"[(n){arrow} WHERE t.case_id = $case_id | [labels(t)[0], t.id]] AS f{i}")
-    result = tx.run(f"MATCH (n:{label(kind)} {{case_id: $case_id}}) RETURN {', '.join(columns)} ORDER BY n.id",
-                    case_id=case_id)
+    only = "WHERE n.id IN $ids " if ids is not None else ""
+    result = tx.run(f"MATCH (n:{label(kind)} {{case_id: $case_id}}) {only}RETURN {', '.join(columns)} ORDER BY n.id",
+                    case_id=case_id, ids=ids)
     records = []
     for row in result:
         record = dict(row["p"])
@@ -139,10 +141,11 @@ def read_nodes(tx: ManagedTransaction, case_id: str, kind: str) -> list[dict[str
     return records
 
 
-def read_causal_links(tx: ManagedTransaction, case_id: str) -> list[dict[str, Any]]:
-    rows = tx.run("MATCH (a)-[r:CONTRIBUTED_TO {case_id: $case_id}]->(b) "
+def read_causal_links(tx: ManagedTransaction, case_id: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
+    only = "WHERE r.id IN $ids " if ids is not None else ""
+    rows = tx.run(f"MATCH (a)-[r:CONTRIBUTED_TO {{case_id: $case_id}}]->(b) {only}"
                   "RETURN properties(r) AS p, labels(a)[0] AS a_label, a.id AS a_id, "
-                  "labels(b)[0] AS b_label, b.id AS b_id ORDER BY r.id", case_id=case_id)
+                  "labels(b)[0] AS b_label, b.id AS b_id ORDER BY r.id", case_id=case_id, ids=ids)
     links = []
     for row in rows:
         link = dict(row["p"])
