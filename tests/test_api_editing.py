@@ -68,9 +68,9 @@ def test_a_second_editor_with_a_stale_version_is_refused_clearly(client, sample)
     assert first.status_code == 200
     second = client.put(url, json={**loaded, "description": "Second editor"})
     assert second.status_code == 409
-    assert second.json["detail"] == ("the factor 'f-start-again' was changed by someone else since you opened it (it is "
-                                     "now at version 2, yours was 1); reload it to see their change, then make yours "
-                                     "again")
+    assert second.json["detail"] == (
+        "the factor 'f-start-again' was changed by someone else since you opened it (it is now at version 2, yours "
+        "was 1); reload it to see their change, then make yours again")
     assert client.get(url).json["description"] == "First editor"
     assert client.delete(f"{url}?version=1").status_code == 409
 

@@ -14,6 +14,7 @@
 
   const dayOf = (iso) => iso ? Date.parse(iso.length === 4 ? iso + "-01-01" : iso.length === 7 ? iso + "-01" : iso) : null;
   const lane = Object.fromEntries(model.agencies.map((a, i) => [a.id, i]));
+  const byId = Object.fromEntries(model.nodes.map(n => [n.id, n]));
   const agencyById = Object.fromEntries(model.agencies.map(a => [a.id, a]));
   let minDay = Infinity, maxDay = -Infinity;
   for (const n of model.nodes) { const d = dayOf(n.date); if (d !== null) { minDay = Math.min(minDay, d); maxDay = Math.max(maxDay, d); } }
@@ -33,10 +34,13 @@
   function factorPositions() {
     const out = {}, byFactor = {};
     for (const e of model.edges) if (e.from.startsWith("factor:")) (byFactor[e.from] = byFactor[e.from] || []).push(e.to);
-    let i = 0;
+    // Factors have no date: each sits above the earliest thing it contributed to; factors
+    // linked to nothing line up at the left, so no two share a spot.
+    let linked = 0, loose = 0;
     for (const n of model.nodes.filter(n => n.kind === "factor")) {
-      const xs = (byFactor[n.id] || []).map(t => model.nodes.find(m => m.id === t)).filter(Boolean).map(m => timePosition(m)?.x ?? 0);
-      out[n.id] = {x: (xs.length ? Math.min(...xs) : 0) - 60, y: -140 - (i++ % 4) * 55};
+      const xs = (byFactor[n.id] || []).map(t => byId[t]).filter(Boolean).map(m => timePosition(m)?.x ?? 0);
+      if (xs.length) { out[n.id] = {x: Math.min(...xs) - 60 - (linked % 3) * 45, y: -140 - (linked % 4) * 55}; linked++; }
+      else { out[n.id] = {x: -220 - (loose % 4) * 130, y: -140 - Math.floor(loose / 4) * 55}; loose++; }
     }
     return out;
   }
@@ -52,7 +56,6 @@
   const nodes = new vis.DataSet(model.nodes.map(styled));
   const edges = new vis.DataSet(model.edges.map((e, i) => ({id: e.id || `e${i}`, from: e.from, to: e.to, title: e.title,
     arrows: "to", width: e.width, dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color}, relation: e.relation, linkId: e.linkId})));
-  const byId = Object.fromEntries(model.nodes.map(n => [n.id, n]));
   function visible(n) {
     if (!state.kinds.has(n.kind)) return false;
     if (n.agency && !state.agencies.has(n.agency)) return false;

@@ -1,0 +1,172 @@
+"""The panel's path through the web UI, in Debian's Chromium driven by Playwright.
+
+Screenshots of each step are saved in test-output/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from causalmap.interchange.case_json import import_case
+from causalmap.samples import sample_document
+
+pytestmark = pytest.mark.browser
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+SHOTS = Path(__file__).resolve().parent.parent / "test-output"
+
+
+@pytest.fixture(scope="module")
+def server(app):
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=http.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{http.server_port}"
+    http.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert Path(CHROMIUM).exists(), "Debian's chromium is missing: run `make install` (apt-get install chromium)"
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    opened = context.new_page()
+    errors: list[str] = []
+    opened.on("pageerror", lambda e: errors.append(str(e)))
+    yield opened
+    context.close()
+    assert errors == []
+
+
+@pytest.fixture
+def sample(store, case_id):
+    import_case(store, sample_document(), as_id=case_id)
+    return case_id
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def open_map(page, server, case_id):
+    page.goto(f"{server}/cases/{case_id}/map")
+    page.wait_for_selector("body[data-map-ready=true]", timeout=30000)
+
+
+def test_the_sample_map_opens_with_its_legend_and_timeline(page, server, sample):
+    open_map(page, server, sample)
+    assert page.evaluate("causalmap.nodes.length") == 93 + 10 + 18
+    assert page.locator("#legend li").count() == 9
+    assert page.locator("#timeline circle").count() == 93
+    page.check("input[name=colour][value=category]")
+    assert page.locator("#legend li").count() == 7
+    shot(page, "01-map")
+
+
+def test_filtering_by_agency_hides_its_events(page, server, sample):
+    open_map(page, server, sample)
+    page.uncheck("#agency-filter input[value=westmarch-probation]")
+    assert page.locator("#timeline circle").count() == 93 - 18
+    visible = page.evaluate("causalmap.network.body.data.nodes.length")
+    assert visible == 121 - 18
+    page.select_option("#episode-filter", "kpe-6")
+    assert page.evaluate("causalmap.network.body.data.nodes.length") == 8
+    shot(page, "02-filtered")
+
+
+def test_a_causal_link_added_on_the_map_is_there_after_a_reload(page, server, sample):
+    open_map(page, server, sample)
+    page.click("#add-link")
+
+    def click_node(node_id: str) -> None:
+        page.locator("#network").scroll_into_view_if_needed()
+        page.evaluate("id => causalmap.network.focus(id, {scale: 1.5, animation: false})", node_id)
+        xy = page.evaluate("id => causalmap.network.canvasToDOM(causalmap.network.getPositions([id])[id])", node_id)
+        box = page.locator("#network").bounding_box()
+        assert page.evaluate("p => causalmap.network.getNodeAt(p)", xy) == node_id
+        page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
+
+    click_node("factor:f-gp-recording")
+    click_node("decision:csc-20230317-decision")
+    page.wait_for_selector("#editor[open]")
+    link_id = page.input_value("#field-id")
+    assert page.input_value("#field-cause") == "factor:f-gp-recording"
+    assert page.input_value("#field-effect") == "decision:csc-20230317-decision"
+    page.fill("#field-mechanism", "The GP's note was never seen by the screener")
+    page.select_option("#field-sources", ["millbrook-surgery", "ashdown-social-care"])
+    shot(page, "03-add-link")
+    page.click("#editor-save")
+    page.wait_for_selector("#editor", state="hidden")
+    page.reload()
+    page.wait_for_selector("body[data-map-ready=true]")
+    edge = page.evaluate("id => causalmap.edges.get('link:' + id)", link_id)
+    assert (edge["from"], edge["to"]) == ("factor:f-gp-recording", "decision:csc-20230317-decision")
+
+
+def test_a_bad_chronology_shows_its_row_errors_and_writes_nothing(page, server, sample, tmp_path, store):
+    bad = tmp_path / "police.csv"
+    bad.write_text("date,agency,kind,description,to_agency\n"
+                   "2024-01-02,Westmarch Police,referral,Referral,\n"
+                   "13/13/2024,Westmarch Police,contact,Seen,\n")
+    page.goto(f"{server}/cases/{sample}/records")
+    page.set_input_files("#import-file", str(bad))
+    page.click("#import-form button[type=submit]")
+    page.wait_for_selector("#import-result table")
+    rows = page.locator("#import-result tbody tr")
+    assert rows.count() == 2
+    assert rows.nth(0).inner_text().split("\t")[:2] == ["2", "to_agency"]
+    assert rows.nth(1).inner_text().split("\t")[:3] == ["3", "date", "13/13/2024"]
+    shot(page, "04-import-errors")
+    assert store.read("MATCH (e:Event {case_id: $c}) RETURN count(e) AS n", c=sample) == [{"n": 93}]
+
+
+def test_clicking_a_gap_highlights_its_events_on_the_map_and_the_timeline(page, server, sample):
+    open_map(page, server, sample)
+    page.wait_for_selector("#gap-list button")
+    gap = page.locator("#gap-list button[data-type=unanswered_handoff]").first
+    gap.click()
+    highlighted = page.get_attribute("body", "data-highlighted")
+    assert highlighted == "event:nur-20230808"
+    assert page.evaluate("causalmap.network.getSelectedNodes()") == ["event:nur-20230808"]
+    assert page.locator("#timeline circle.selected").count() == 1
+    shot(page, "05-gap")
+
+
+def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
+    open_map(page, server, sample)
+    page.select_option("#know-agency", "ashdown-health-visiting")
+    page.fill("#know-date", "2024-02-20")
+    page.click("#know-show")
+    page.wait_for_function("causalmap.state.known !== null")
+    assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.15
+    assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
+    shot(page, "06-knowledge")
+
+
+def test_the_timeline_and_map_select_together_and_text_is_never_html(page, server, sample, client):
+    evil = '<img src=x onerror="window.pwned=1">'
+    client.post(f"/api/cases/{sample}/events", json={
+        "id": "evil", "date": "2024-01-03", "kind": "contact", "description": evil, "agency": "little-oaks-nursery"})
+    open_map(page, server, sample)
+    page.click("#timeline circle[data-node='event:evil']")
+    assert page.evaluate("causalmap.network.getSelectedNodes()") == ["event:evil"]
+    assert evil in page.inner_text("#details")
+    assert page.evaluate("window.pwned === undefined")
+    page.click("#table-toggle")
+    assert page.locator("#node-table-wrap tbody tr").count() == 122
+    shot(page, "07-table")
