@@ -21,11 +21,12 @@ system-deps:  ## Debian packages for browser tests and diagrams (skipped when pr
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz >/dev/null; \
 	  else echo "Install Chromium and Graphviz: sudo apt-get install chromium graphviz"; exit 1; fi; }
 
-demo: install  ## start Neo4j, load the sample case, show it
+demo: install  ## start Neo4j, load the sample case, serve the UI at http://127.0.0.1:5000
 	$(BIN)/causalmap db start
 	$(BIN)/causalmap sample load
 	$(BIN)/causalmap case show ashdown-2024
-	$(BIN)/causalmap analyse ashdown-2024 gaps --format table
+	@echo "Open http://127.0.0.1:5000/cases/ashdown-2024 (Ctrl+C stops the web server; 'make db-stop' stops Neo4j)"
+	$(BIN)/causalmap serve
 
 test: install  ## start what the tests need, run every test, stop what it started
 	$(BIN)/ruff check causalmap api web tests bench

@@ -78,8 +78,10 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
         add(f"factor:{factor['id']}", "factor", factor, SHAPES["factor"], _short(factor["description"]),
             f"Contributory factor · {label} · {factor.get('valence') or 'valence not set'}\n{factor['description']}")
 
+    present = set(net.node_ids)
+
     def edge(src: str, dst: str, relation: str, title: str, **extra: Any) -> None:
-        if src in net.node_ids and dst in net.node_ids:
+        if src in present and dst in present:
             net.add_edge(src, dst, relation=relation, title=title, **EDGE_STYLES[relation], **extra)
 
     for link in sorted(snapshot.causal_links, key=lambda lk: lk["id"]):

@@ -94,8 +94,10 @@
       network.fit();
       markReady();
     } else {
+      // Large maps get a shorter settling run: physics stops once laid out, and a panel
+      // can drag nodes and keep the positions.
       network.setOptions({physics: {enabled: true}});
-      network.stabilize(250);
+      network.stabilize(model.nodes.length > 1000 ? 60 : 250);
     }
   }
   network.on("stabilizationIterationsDone", () => { network.setOptions({physics: {enabled: false}}); network.fit(); markReady(); });

@@ -1,0 +1,106 @@
+"""The web UI with a 2,000-node case: its map data served, and the map page laid out and idle.
+
+Map data: GET /api/cases/ID/map over HTTP, against the floor of the bare Cypher read of
+the same events in the same run (target 300 ms). Page: from navigation until the map has
+laid out and drawn (body[data-map-ready]) in headless Chromium, against the floor of a bare
+page drawing the same nodes and edges with vis-network and nothing else (target 3 s).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import threading
+import time
+import urllib.request
+from typing import Any
+
+from causalmap.web import create_app
+from werkzeug.serving import make_server
+
+from bench.analysis_bench import FLOOR, generated_case
+from bench.import_bench import delete
+from causalmap.interchange.case_json import import_case
+from causalmap.store import Store
+
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-sync"]
+BARE_PAGE = """<!doctype html><html><body><div id="n" style="width:1400px;height:800px"></div>
+<script src="{base}/vendor/vis-network.min.js"></script>
+<script>
+fetch("{base}/api/cases/{case}/map").then(r => r.json()).then(m => {{
+  const lanes = {{}}; m.agencies.forEach((a, i) => lanes[a.id] = i);
+  const nodes = m.nodes.map((n, i) => ({{id: n.id, label: n.label, shape: n.shape,
+                                        x: i % 200 * 12, y: (lanes[n.agency] || 0) * 90}}));
+  const net = new vis.Network(document.getElementById("n"), {{nodes, edges: m.edges}}, {{physics: false}});
+  net.once("afterDrawing", () => document.body.dataset.ready = "true");
+}});
+</script></body></html>"""
+
+
+def _median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def run(store: Store, events: int = 1650, repeats: int = 5) -> dict[str, Any]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request would drown the figures
+    case_id = "bench-ui"
+    delete(store, case_id)
+    import_case(store, generated_case(events, 12, factors=185, links=300), as_id=case_id)
+    app = create_app({}, store=store)
+    http = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=http.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{http.server_port}"
+    try:
+        urllib.request.urlopen(f"{base}/api/cases/{case_id}/map").read()  # warm-up
+        served, floors = [], []
+        for _ in range(repeats):
+            started = time.perf_counter()
+            body = urllib.request.urlopen(f"{base}/api/cases/{case_id}/map").read()
+            served.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.read(FLOOR, case_id=case_id)
+            floors.append(time.perf_counter() - started)
+        model = json.loads(body)
+        page_s, bare_s, free_s = _page_times(base, case_id, repeats=3)
+    finally:
+        http.shutdown()
+        delete(store, case_id)
+    return {"nodes": len(model["nodes"]), "edges": len(model["edges"]), "map_ms": _median_ms(served),
+            "map_floor_ms": _median_ms(floors), "map_ratio": statistics.median(served) / statistics.median(floors),
+            "page_s": page_s, "bare_page_s": bare_s, "page_ratio": page_s / bare_s, "free_layout_s": free_s}
+
+
+def _page_times(base: str, case_id: str, repeats: int) -> tuple[float, float, float]:
+    from playwright.sync_api import sync_playwright
+
+    pages, bares, frees = [], [], []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for i in range(repeats + 1):
+            page = browser.new_page(viewport={"width": 1500, "height": 1000})
+            started = time.perf_counter()
+            page.goto(f"{base}/cases/{case_id}/map")
+            page.wait_for_selector("body[data-map-ready=true]", timeout=60000)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            elapsed = time.perf_counter() - started
+            started = time.perf_counter()
+            page.evaluate("() => { document.body.dataset.mapReady = 'false'; causalmap.ready = false; }")
+            page.check("input[name=layout][value=free]")
+            page.wait_for_selector("body[data-map-ready=true]", timeout=120000)
+            free = time.perf_counter() - started
+            page.close()
+            bare = browser.new_page(viewport={"width": 1500, "height": 1000})
+            started = time.perf_counter()
+            bare.goto(f"{base}/vendor/vis-network.css")  # any page of the origin, so fetch is same-origin
+            bare.set_content(BARE_PAGE.format(base=base, case=case_id))
+            bare.wait_for_selector("body[data-ready=true]", timeout=60000)
+            bare_elapsed = time.perf_counter() - started
+            bare.close()
+            if i:  # the first round warms the browser's cache and the server
+                pages.append(elapsed)
+                bares.append(bare_elapsed)
+                frees.append(free)
+        browser.close()
+    return statistics.median(pages), statistics.median(bares), statistics.median(frees)
