@@ -78,6 +78,11 @@ def document() -> dict[str, Any]:
                            params=case + [section, item], body=json_body),
                 "delete": _op("Delete an item (?version=N)", _ok("Deleted"), params=case + [section, item, {
                     "name": "version", "in": "query", "required": True, "schema": {"type": "integer"}}])},
+            "/api/queries": {"get": _op("The analysts' named queries", _ok("Queries", {"type": "array"}))},
+            "/api/queries/{name}": {"get": _op("Run a named query across cases; its parameters as query arguments "
+                                               "(read as JSON when they can be)", _ok("Columns and rows"),
+                                               params=[{"name": "name", "in": "path", "required": True,
+                                                        "schema": {"type": "string"}}])},
             "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _ok("OpenAPI")}}},
         },
         "components": {"schemas": {"Problem": {"type": "object", "properties": {

@@ -191,6 +191,21 @@ def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
     return jsonify({"ok": True, "deleted": item_id})
 
 
+@api.get("/queries")
+def queries() -> Response:
+    from causalmap.named_queries import load_queries
+
+    return jsonify([{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
+                    for q in load_queries().values()])
+
+
+@api.get("/queries/<name>")
+def query(name: str) -> Response:
+    from causalmap.named_queries import parse_value, run_query
+
+    return jsonify(run_query(get_store(), name, {k: parse_value(v) for k, v in request.args.items()}))
+
+
 @api.get("/openapi.json")
 def openapi() -> Response:
     from causalmap.api.openapi import document as openapi_document

@@ -302,6 +302,35 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
         click.echo(as_table(result, hide_low=hide_low))
 
 
+@cli.command("query")
+@click.argument("name", required=False)
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text")
+@FORMAT
+@click.pass_obj
+def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
+    """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
+    from causalmap.named_queries import load_queries, parse_value, run_query
+
+    if name is None:
+        queries = load_queries()
+        emit(fmt, [{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
+                   for q in queries.values()],
+             "\n".join(f"{q.name:<36} {q.title}" for q in queries.values()))
+        return
+    values = {}
+    for pair in params:
+        key, sep, raw = pair.partition("=")
+        if not sep:
+            raise UsageError(f"--param {pair!r}: use NAME=VALUE")
+        values[key] = parse_value(raw)
+    result = run_query(ctx.store(), name, values)
+    lines = [result["title"], "\t".join(result["columns"])]
+    lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
+                        for c in result["columns"]) for row in result["rows"]]
+    emit(fmt, result, "\n".join(lines))
+
+
 # -- sample and settings -------------------------------------------------------------
 @cli.group()
 def sample() -> None:
