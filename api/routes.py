@@ -17,6 +17,21 @@ from causalmap.store.cases import case_summary, list_cases
 api = Blueprint("api", __name__, url_prefix="/api")
 
 
+CHANGE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+@api.before_request
+def _same_site_only() -> Response | None:
+    """Changes need the X-Causalmap header. A browser sends a custom header across sites only
+    after a CORS preflight, which this API never grants, so another site's page cannot import
+    or edit anything through a user's browser (cross-site request forgery)."""
+    if request.method in CHANGE_METHODS and request.headers.get("X-Causalmap") != "1":
+        from causalmap.api.problems import problem
+
+        return problem(403, "Forbidden", "changes must be sent with the header X-Causalmap: 1 (the web UI does this)")
+    return None
+
+
 @api.errorhandler(Exception)
 def _error(error: Exception) -> Response:
     return from_error(error)

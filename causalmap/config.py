@@ -33,6 +33,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAUSALMAP_RUNTIME_DIR", "~/.cache/causalmap", "where the Neo4j jars and the compiled launcher are kept"),
     Setting("CAUSALMAP_HOST", "127.0.0.1", "address the web server listens on (loopback unless you change it)"),
     Setting("CAUSALMAP_PORT", "5000", "port of the web server"),
+    Setting("CAUSALMAP_TRUSTED_HOSTS", "127.0.0.1,localhost", "host names the web server answers to "
+            "(comma-separated; guards against DNS rebinding); add your proxy's name"),
     Setting("CAUSALMAP_RULES", None, "a JSON file of protocol timeliness rules replacing the shipped ones"),
 )
 
@@ -53,6 +55,7 @@ class Settings:
     host: str
     port: int
     rules_file: Path | None
+    trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
 
     @property
     def local(self) -> bool:
@@ -94,4 +97,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         host=env["CAUSALMAP_HOST"] or "127.0.0.1",
         port=_int(env, "CAUSALMAP_PORT", 1, 65535),
         rules_file=Path(rules).expanduser() if rules else None,
+        trusted_hosts=tuple(h.strip() for h in (env["CAUSALMAP_TRUSTED_HOSTS"] or "").split(",") if h.strip()),
     )

@@ -135,4 +135,7 @@ def app(store):
 
 @pytest.fixture
 def client(app):
-    return app.test_client()
+    """A client that sends what the web UI sends, the X-Causalmap header included."""
+    test_client = app.test_client()
+    test_client.environ_base["HTTP_X_CAUSALMAP"] = "1"
+    return test_client

@@ -182,3 +182,17 @@ def test_every_api_route_is_in_the_openapi_document(app, client):
 def test_assets_are_served_locally(client):
     assert client.get("/vendor/vis-network.min.js").status_code == 200
     assert client.get("/vendor/other.js").status_code == 404
+
+
+def test_changes_without_the_causalmap_header_are_refused(app, sample):
+    plain = app.test_client()
+    refused = plain.post(f"/api/cases/{sample}/factors", json=ITEMS["factors"])
+    assert (refused.status_code, refused.json["detail"]) == (
+        403, "changes must be sent with the header X-Causalmap: 1 (the web UI does this)")
+    assert plain.get(f"/api/cases/{sample}/factors/f-new").status_code == 404
+    assert plain.get(f"/api/cases/{sample}").status_code == 200
+
+
+def test_unknown_host_names_are_refused(app, sample):
+    rebound = app.test_client().get(f"/api/cases/{sample}", headers={"Host": "evil.example"})
+    assert rebound.status_code == 400

@@ -22,6 +22,9 @@ def create_app(environ: Mapping[str, str] | None = None, *, store: Store | None 
     # without a default secret in the repository.
     app.config.update(SECRET_KEY=secrets.token_hex(32), MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.json.sort_keys = False  # keep the documented key order of analysis results
+    # Answer only to the configured host names: a page elsewhere cannot rebind its own name
+    # to 127.0.0.1 and read cases through the user's browser (DNS rebinding).
+    app.config["TRUSTED_HOSTS"] = list(settings.trusted_hosts)
     app.extensions["causalmap.settings"] = settings
     if store is not None:
         app.extensions["causalmap.store"] = store

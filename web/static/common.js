@@ -14,7 +14,7 @@ const cm = (() => {
     return node;
   }
   async function send(method, url, body) {
-    const init = {method, headers: {"Accept": "application/json"}};
+    const init = {method, headers: {"Accept": "application/json", "X-Causalmap": "1"}};
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
     let response;
