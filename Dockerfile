@@ -8,8 +8,9 @@ COPY causalmap causalmap
 COPY api api
 COPY web web
 COPY queries queries
-RUN pip install --no-cache-dir .
+RUN pip install --no-cache-dir . gunicorn==27.0.1
 USER causalmap
 EXPOSE 5000
-# Inside the container the app must listen beyond loopback; compose publishes it on 127.0.0.1 only.
-CMD ["causalmap", "serve", "--host", "0.0.0.0", "--port", "5000"]
+# A production WSGI server. Inside the container it listens beyond loopback; compose
+# publishes the port on 127.0.0.1 only.
+CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "--threads", "4", "causalmap.web.wsgi:app"]
