@@ -201,9 +201,9 @@ def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
     version = request.args.get("version")
     if section == "links":
         delete_link(get_store(), case_id, item_id, version)
-    else:
-        delete_item(get_store(), case_id, kind_of_section(section), item_id, version)
-    return jsonify({"ok": True, "deleted": item_id})
+        return jsonify({"ok": True, "deleted": item_id, "also_removed": {"causal_links": 0}})
+    removed = delete_item(get_store(), case_id, kind_of_section(section), item_id, version)
+    return jsonify({"ok": True, "deleted": item_id, "also_removed": removed})
 
 
 @api.get("/queries")

@@ -52,7 +52,7 @@ def test_each_kind_can_be_created_read_updated_and_deleted(client, sample, secti
     if section == "agencies":
         return
     deleted = client.delete(f"{base}/{item_id}?version=2")
-    assert deleted.json == {"ok": True, "deleted": item_id}
+    assert deleted.json == {"ok": True, "deleted": item_id, "also_removed": {"causal_links": 0}}
     assert client.get(f"{base}/{item_id}").status_code == 404
 
 
@@ -196,3 +196,22 @@ def test_changes_without_the_causalmap_header_are_refused(app, sample):
 def test_unknown_host_names_are_refused(app, sample):
     rebound = app.test_client().get(f"/api/cases/{sample}", headers={"Host": "evil.example"})
     assert rebound.status_code == 400
+
+
+def test_deleting_an_event_says_which_causal_links_went_with_it(client, sample):
+    event = client.get(f"/api/cases/{sample}/events/hv-20240221").json
+    gone = client.delete(f"/api/cases/{sample}/events/hv-20240221?version={event['version']}")
+    assert gone.json == {"ok": True, "deleted": "hv-20240221", "also_removed": {"causal_links": 2}}
+    assert all("hv-20240221" not in (link["cause"]["id"], link["effect"]["id"])
+               for link in client.get(f"/api/cases/{sample}/links").json)
+
+
+def test_event_edits_follow_the_chronology_rules(client, sample):
+    response = client.post(f"/api/cases/{sample}/events", json={
+        "id": "e-y", "date": "2024-01-01", "kind": "home_visit", "description": "Visit",
+        "agency": "ashdown-health-visiting", "to_agencies": ["ashdown-health-visiting"],
+        "participants": ["little-oaks-nursery"]})
+    assert [(e["column"], e["message"]) for e in response.json["errors"]] == [
+        ("to_agencies", "only communications have recipients, not a home_visit"),
+        ("to_agencies", "an agency cannot communicate with itself"),
+        ("participants", "only meetings have participants, not a home_visit")]

@@ -88,8 +88,16 @@ def _check_references(tx: ManagedTransaction, case_id: str, kind: str, record: d
             errors.append(RowError(None, "agency", None, "agency is required"))
         if event_kind in vocab.COMMUNICATION_KINDS and not record.get("to_agencies"):
             errors.append(RowError(None, "to_agencies", None, f"a {event_kind} needs its recipient agency"))
+        if event_kind not in vocab.COMMUNICATION_KINDS and record.get("to_agencies"):
+            errors.append(RowError(None, "to_agencies", record["to_agencies"],
+                                   f"only communications have recipients, not a {event_kind}"))
+        if record.get("agency") in (record.get("to_agencies") or []):
+            errors.append(RowError(None, "to_agencies", record["agency"], "an agency cannot communicate with itself"))
         if event_kind in vocab.MEETING_KINDS and not record.get("participants"):
             errors.append(RowError(None, "participants", None, f"a {event_kind} needs its participants"))
+        if event_kind not in vocab.MEETING_KINDS and record.get("participants"):
+            errors.append(RowError(None, "participants", record["participants"],
+                                   f"only meetings have participants, not a {event_kind}"))
         if record.get("id") in (record.get("responds_to") or []) + (record.get("account_of") or []):
             errors.append(RowError(None, "responds_to", record["id"], "an event cannot refer to itself"))
     return errors
@@ -156,8 +164,9 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
     return store.write_transaction(work)
 
 
-def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any) -> None:
-    def work(tx: ManagedTransaction) -> None:
+def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any) -> dict[str, int]:
+    """Delete one item with its relationships; says how many causal links went with it."""
+    def work(tx: ManagedTransaction) -> dict[str, int]:
         stored = read_nodes(tx, case_id, kind, [ident])
         if not stored:
             raise NotFound(f"no {kind} {ident!r} in case {case_id!r}")
@@ -167,9 +176,12 @@ def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any)
                           id=ident).single()["n"]
             if used:
                 raise Conflict(f"agency {ident!r} is named by {used} events or links; change those first")
+        links = tx.run(f"MATCH (n:{label(kind)} {{case_id: $c, id: $id}})-[r:CONTRIBUTED_TO]-() RETURN count(r) AS n",
+                       c=case_id, id=ident).single()["n"]
         tx.run(f"MATCH (n:{label(kind)} {{case_id: $c, id: $id}}) DETACH DELETE n", c=case_id, id=ident).consume()
+        return {"causal_links": links}
 
-    store.write_transaction(work)
+    return store.write_transaction(work)
 
 
 # -- causal links ----------------------------------------------------------------------

@@ -48,7 +48,11 @@
   async function remove(section, item) {
     if (!confirm(`Delete ${item.id}? This cannot be undone.`)) return;
     const r = await cm.send("DELETE", `${base}/${section}/${encodeURIComponent(item.id)}?version=${item.version}`);
-    if (r.ok) { cm.say(`Deleted ${item.id}.`); cm.forget(); render(section); }
+    if (r.ok) {
+      const links = r.body.also_removed.causal_links;
+      cm.say(`Deleted ${item.id}${links ? ` and the ${links} causal link${links === 1 ? "" : "s"} it had` : ""}.`);
+      cm.forget(); render(section); if (links) render("links");
+    }
     else { alert(`${r.body.title}: ${r.body.detail}`); }
   }
   document.getElementById("editor-save").addEventListener("click", async () => {
