@@ -168,5 +168,7 @@ def test_the_timeline_and_map_select_together_and_text_is_never_html(page, serve
     assert evil in page.inner_text("#details")
     assert page.evaluate("window.pwned === undefined")
     page.click("#table-toggle")
-    assert page.locator("#node-table-wrap tbody tr").count() == 122
+    assert page.locator("#node-table-wrap table:first-of-type tbody tr").count() == 122
+    unanswered = page.locator("#communications-table tbody tr", has_text="never answered")
+    assert unanswered.count() == 9
     shot(page, "07-table")

@@ -165,10 +165,10 @@
     const k = r.body.knowledge;
     state.known = new Set(k.events.filter(e => e.known).map(e => "event:" + e.id));
     for (const n of model.nodes) if (n.kind === "decision" && n.agency === k.agency && dayOf(n.date) <= Date.parse(k.date)) state.known.add(n.id);
-    restyle(); renderTimeline();
+    restyle(); renderTimeline(); renderTable();
     cm.say(`${agencyById[k.agency].name} on ${k.date}: ${k.known} events known, ${k.not_known} not (faded).`);
   });
-  $("know-clear").addEventListener("click", () => { state.known = null; restyle(); renderTimeline(); });
+  $("know-clear").addEventListener("click", () => { state.known = null; restyle(); renderTimeline(); renderTable(); });
 
   // -- details and selection, shared by the map, the timeline and the table ------------------
   function select(id, focus = true) {
@@ -274,14 +274,29 @@
     cm.clear(wrap);
     const body = cm.el("tbody");
     const shown = model.nodes.filter(visible).sort((a, b) => (a.date || "").localeCompare(b.date || "") || a.id.localeCompare(b.id));
+    const knowing = state.known !== null;
     for (const n of shown) {
       const row = cm.el("tr", {}, cm.el("td", {text: n.date || ""}), cm.el("td", {text: n.agency ? agencyById[n.agency]?.name : ""}),
         cm.el("td", {text: n.kind === "event" ? n.eventKind.replace(/_/g, " ") : n.kind}),
-        cm.el("td", {}, cm.el("button", {type: "button", class: "secondary", text: (n.title || "").split("\n").slice(1).join(" "), onclick: () => select(n.id)})));
+        cm.el("td", {}, cm.el("button", {type: "button", class: "secondary", text: (n.title || "").split("\n").slice(1).join(" "), onclick: () => select(n.id)})),
+        knowing ? cm.el("td", {text: n.kind === "factor" ? "" : (state.known.has(n.id) ? "known" : "not known")}) : null);
       body.append(row);
     }
+    const heads = ["Date", "Agency", "Kind", "Description"].concat(knowing ? ["Known then"] : []);
     wrap.append(cm.el("table", {class: "data"}, cm.el("caption", {text: `${shown.length} items on the map (filters apply)`}),
-      cm.el("thead", {}, cm.el("tr", {}, ...["Date", "Agency", "Kind", "Description"].map(t => cm.el("th", {scope: "col", text: t})))), body));
+      cm.el("thead", {}, cm.el("tr", {}, ...heads.map(t => cm.el("th", {scope: "col", text: t})))), body));
+    // The timeline's arrows as a table: every communication, and whether it was answered.
+    const comms = cm.el("tbody");
+    let count = 0;
+    for (const c of model.communications) {
+      if (!state.agencies.has(c.from) || !visible(byId["event:" + c.event] || {kind: "event"})) continue;
+      count++;
+      comms.append(cm.el("tr", {}, cm.el("td", {text: c.date}), cm.el("td", {text: agencyById[c.from].name}),
+        cm.el("td", {text: agencyById[c.to].name}), cm.el("td", {text: c.kind.replace(/_/g, " ")}),
+        cm.el("td", {text: c.unanswered ? "never answered" : ""})));
+    }
+    wrap.append(cm.el("table", {class: "data", id: "communications-table"}, cm.el("caption", {text: `${count} communications between agencies (the timeline's arrows)`}),
+      cm.el("thead", {}, cm.el("tr", {}, ...["Date", "From", "To", "Kind", "Answered?"].map(t => cm.el("th", {scope: "col", text: t})))), comms));
   }
   $("table-toggle").addEventListener("click", (ev) => {
     const showing = $("node-table-wrap").classList.toggle("hidden") === false;
