@@ -133,7 +133,8 @@ class LocalNeo4j:
         return pid
 
     def status(self) -> Status:
-        return Status(self._pid() is not None, self._pid(), self.uri, self.data_dir)
+        pid = self._pid()
+        return Status(pid is not None, pid, self.uri, self.data_dir)
 
     def _port_free(self) -> bool:
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:

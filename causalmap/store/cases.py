@@ -76,12 +76,10 @@ def list_cases(store: Store) -> list[dict[str, Any]]:
 def case_summary(store: Store, case_id: str) -> dict[str, Any]:
     """Counts by label, the period covered, and the agencies with their event counts."""
     case = get_case(store, case_id)
-    counts = {}
-    for kind, lab in vocab.NODE_LABELS.items():
-        rows = store.read(f"MATCH (n:{lab} {{case_id: $case_id}}) RETURN count(n) AS n", case_id=case_id)
-        counts[kind] = rows[0]["n"]
-    counts["causal_link"] = store.read(
-        "MATCH ()-[r:CONTRIBUTED_TO {case_id: $case_id}]->() RETURN count(r) AS n", case_id=case_id)[0]["n"]
+    columns = [f"COUNT {{ MATCH (n:{lab} {{case_id: $case_id}}) }} AS {kind}"
+               for kind, lab in vocab.NODE_LABELS.items()]
+    columns.append("COUNT { MATCH ()-[r:CONTRIBUTED_TO {case_id: $case_id}]->() } AS causal_link")
+    counts = store.read(f"RETURN {', '.join(columns)}", case_id=case_id)[0]
     period = store.read("MATCH (e:Event {case_id: $case_id}) RETURN min(e.date) AS start, max(e.date) AS end",
                         case_id=case_id)[0]
     agencies = store.read(

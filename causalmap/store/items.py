@@ -74,14 +74,22 @@ def _normalise(kind: str, record: dict[str, Any]) -> dict[str, Any]:
 
 def _check_references(tx: ManagedTransaction, case_id: str, kind: str, record: dict[str, Any]) -> list[RowError]:
     errors = []
+    named: list[tuple[str, Any, str | None, Any]] = []  # (field, item as given, target kind, target id)
     for field in LINK_FIELDS.get(kind, ()):
         value = record.get(field.name)
-        items = (value or []) if field.many else ([value] if value else [])
-        for item in items:
+        for item in (value or []) if field.many else ([value] if value else []):
             t_kind, t_id = (item.get("node"), item.get("id")) if field.mixed and isinstance(item, dict) else (
                 field.targets[0], item)
-            if t_kind not in field.targets or t_id not in _existing_ids(tx, case_id, t_kind, {t_id}):
-                errors.append(RowError(None, field.name, item, f"names no {' or '.join(field.targets)} in this case"))
+            named.append((field.name, item, t_kind if t_kind in field.targets else None, t_id))
+    wanted: dict[str, set[str]] = {}
+    for _, _, t_kind, t_id in named:
+        if t_kind:
+            wanted.setdefault(t_kind, set()).add(t_id)
+    existing = {t_kind: _existing_ids(tx, case_id, t_kind, ids) for t_kind, ids in wanted.items()}  # one query a kind
+    for name, item, t_kind, t_id in named:
+        if t_kind is None or t_id not in existing[t_kind]:
+            targets = next(f.targets for f in LINK_FIELDS[kind] if f.name == name)
+            errors.append(RowError(None, name, item, f"names no {' or '.join(targets)} in this case"))
     if kind == "event":
         event_kind = record.get("kind")
         if not record.get("agency"):
