@@ -2,7 +2,7 @@
 
 Why a launcher of our own: there is no Docker engine on the machines this runs on, and
 the official Neo4j artifacts on Maven Central are the real server. Maven fetches them
-once into the runtime directory; `javac` compiles the 80-line launcher beside this file.
+once into the runtime directory; `javac` compiles the small launcher beside this file.
 The server listens on 127.0.0.1 only, with authentication on and a generated password
 kept in a file only its owner can read.
 """
