@@ -25,7 +25,7 @@ OPTIONAL = (
 )
 COLUMNS = REQUIRED + OPTIONAL
 _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
-_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+TIME_PATTERN = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
 @dataclass
@@ -229,7 +229,7 @@ def _check_row(number: int, values: dict[str, str], checker: _RowChecker,
     source = checker.agency(number, "source", values["source"]) if get("source") else agency
 
     time = get("time") or None
-    if time and not _TIME.match(time):
+    if time and not TIME_PATTERN.match(time):
         fail(number, "time", time, "not a time; use HH:MM on the 24-hour clock, e.g. 09:30")
 
     to_agencies: list[str] = []

@@ -6,12 +6,11 @@ list, `column` is `section.field`), the value, and what would be right.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
 from causalmap import vocab
-from causalmap.chronology.check import parse_date
+from causalmap.chronology.check import TIME_PATTERN, parse_date
 from causalmap.errors import RowError
 from causalmap.store.model import CAUSAL_KINDS, LINK_FIELDS, SECTIONS, WRITE_ORDER
 
@@ -48,7 +47,7 @@ def _text_list(v: Any) -> str | None:
 
 
 def _time(v: Any) -> str | None:
-    return None if isinstance(v, str) and re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", v) else "use HH:MM"
+    return None if isinstance(v, str) and TIME_PATTERN.match(v) else "use HH:MM"
 
 
 #: (field, check, required) per kind; fields not listed (and not x_) are refused.

@@ -7,6 +7,7 @@ that says what to do. Every accepted change increments the version.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -289,8 +290,6 @@ def update_case(store: Store, case_id: str, changes: dict[str, Any]) -> dict[str
 
 def save_layout(store: Store, case_id: str, positions: dict[str, Any]) -> int:
     """Keep the node positions the panel set on the map (a view setting, not case data)."""
-    import json
-
     clean = {}
     for key, value in positions.items():
         if not isinstance(key, str) or not isinstance(value, dict):
@@ -309,7 +308,5 @@ def save_layout(store: Store, case_id: str, positions: dict[str, Any]) -> int:
 
 
 def read_layout(store: Store, case_id: str) -> dict[str, list[float]]:
-    import json
-
     rows = store.read("MATCH (c:Case {id: $id}) RETURN c.layout AS layout", id=case_id)
     return json.loads(rows[0]["layout"]) if rows and rows[0]["layout"] else {}

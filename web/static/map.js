@@ -54,8 +54,9 @@
       font: {color: "#1a1a1a", size: 12, background: "rgba(255,255,255,0.8)"}, opacity: known ? 1 : 0.15};
   }
   const nodes = new vis.DataSet(model.nodes.map(styled));
-  const edges = new vis.DataSet(model.edges.map((e, i) => ({id: e.id || `e${i}`, from: e.from, to: e.to, title: e.title,
-    arrows: "to", width: e.width, dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color}, relation: e.relation, linkId: e.linkId})));
+  const toEdge = (e, i) => ({id: e.id || `e${i}`, from: e.from, to: e.to, title: e.title, arrows: "to", width: e.width,
+    dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color}, relation: e.relation, linkId: e.linkId});
+  const edges = new vis.DataSet(model.edges.map(toEdge));
   function visible(n) {
     if (!state.kinds.has(n.kind)) return false;
     if (n.agency && !state.agencies.has(n.agency)) return false;
@@ -262,8 +263,7 @@
     if (fresh.ok) {
       model.edges = fresh.body.edges;
       edges.clear();
-      edges.add(model.edges.map((e, i) => ({id: e.id || `e${i}`, from: e.from, to: e.to, title: e.title, arrows: "to", width: e.width,
-        dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color}, relation: e.relation, linkId: e.linkId})));
+      edges.add(model.edges.map(toEdge));
     }
     cm.say(`Added the causal link ${r.body.id}.`);
   });
