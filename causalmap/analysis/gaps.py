@@ -30,11 +30,14 @@ def a_kind(kind: str) -> str:
 
 
 def _responses(snapshot: CaseSnapshot) -> dict[str, list[dict]]:
-    by_target: dict[str, list[dict]] = defaultdict(list)
-    for event in snapshot.events.values():
-        for target in event["responds_to"]:
-            by_target[target].append(event)
-    return by_target
+    """The events answering each event, by its id (worked out once per snapshot)."""
+    if "responses" not in snapshot.derived:
+        by_target: dict[str, list[dict]] = defaultdict(list)
+        for event in snapshot.events.values():
+            for target in event["responds_to"]:
+                by_target[target].append(event)
+        snapshot.derived["responses"] = by_target
+    return snapshot.derived["responses"]
 
 
 def _handoff_severity(kind: str) -> str:
@@ -160,28 +163,34 @@ def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dic
 def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list[Item]:
     """An agency active within `meeting_days` of a meeting that neither held it nor attended it."""
     by_agency = _by_agency_days(snapshot)
-    days_of = {agency: [d for d, _ in dated] for agency, dated in by_agency.items()}  # built once, not per meeting
+    # Built once, not per meeting: each agency's days, event ids and running count of
+    # concerns or communications, so a window is two bisections and a subtraction.
+    days_of = {agency: [d for d, _ in dated] for agency, dated in by_agency.items()}
+    ids_of = {agency: [e["id"] for _, e in dated] for agency, dated in by_agency.items()}
+    flagged_before = {agency: list(itertools.accumulate(
+        (e["kind"] in CONCERN_KINDS or e["kind"] in vocab.COMMUNICATION_KINDS for _, e in dated), initial=0))
+        for agency, dated in by_agency.items()}
     items = []
     for meeting in snapshot.events.values():
         if meeting["kind"] not in vocab.MEETING_KINDS:
             continue
         present = {meeting["agency"], *meeting["participants"]}
         low, high = meeting["day"] - dt.timedelta(days=meeting_days), meeting["day"] + dt.timedelta(days=meeting_days)
-        for agency, dated in by_agency.items():
+        for agency in by_agency:
             if agency in present:
                 continue
-            days = days_of[agency]
-            nearby = [e for _, e in dated[bisect.bisect_left(days, low):bisect.bisect_right(days, high)]]
-            if not nearby:
+            first, last = bisect.bisect_left(days_of[agency], low), bisect.bisect_right(days_of[agency], high)
+            if first == last:
                 continue
-            concerned = any(e["kind"] in CONCERN_KINDS or e["kind"] in vocab.COMMUNICATION_KINDS for e in nearby)
+            nearby = ids_of[agency][first:last]
+            concerned = flagged_before[agency][last] > flagged_before[agency][first]
             if meeting["kind"] in ("strategy_discussion", "case_conference"):
                 severity = "high" if concerned else "medium"
             else:
                 severity = "medium" if meeting["kind"] == "core_group" else "low"
             items.append(Item(
                 "absent_from_meeting", severity, [agency, meeting["agency"]],
-                [meeting["id"], *sorted(e["id"] for e in nearby)], meeting["day"], meeting["day"],
+                [meeting["id"], *sorted(nearby)], meeting["day"], meeting["day"],
                 f"{snapshot.agency_name(agency)} was not at the {meeting['kind'].replace('_', ' ')} held by "
                 f"{snapshot.agency_name(meeting['agency'])} on {spoken(meeting['day'])}, though it recorded "
                 f"{len(nearby)} event{'s' if len(nearby) != 1 else ''} within {days_word(meeting_days)} of it"
