@@ -45,7 +45,8 @@ def _frozen(value):
 
 def as_tuple(d: dict) -> tuple:
     """An item of the real analysis in the reference's shape."""
-    core = {"type", "severity", "agencies", "event_ids", "period", "explanation"}
+    core = {"type", "severity", "agencies", "event_ids", "period", "explanation", "certainty", "score", "reasons",
+            "story"}
     return (d["type"], d["severity"], tuple(d["agencies"]), tuple(d["event_ids"]), d["period"]["start"],
             d["period"]["end"], tuple(sorted((k, _frozen(v)) for k, v in d.items() if k not in core)))
 
@@ -68,6 +69,9 @@ class Reference:
     # -- helpers -------------------------------------------------------------------------
     def sector(self, agency):
         return self.s.agencies.get(agency, {}).get("sector") or "other"
+
+    def concern(self, e):
+        return e["kind"] in CONCERNS or bool(e.get("concern"))
 
     def present(self, e):
         return {e["agency"], *e["participants"]}
@@ -164,10 +168,15 @@ class Reference:
                 mine = [e for *_, inside in run for e in inside if e["agency"] == a]
                 theirs = [e for *_, inside in run for e in inside if e["agency"] == b]
                 twice = len(mine) >= 2 and len(theirs) >= 2
-                hot = any(e["kind"] in CONCERNS for e in mine + theirs) or bool(
-                    {self.sector(a), self.sector(b)} & set(PROTECTIVE))
-                out.append(item("silent_pair", "high" if twice and hot else "medium" if twice else "low", [a, b],
-                                sorted(e["id"] for e in mine + theirs), run[0][1], run[-1][2], windows=len(run)))
+                # A reason to talk: a concern on one side and child protection on the
+                # other, or concerns on both sides (issue 10).
+                mine_worried = any(self.concern(e) for e in mine)
+                theirs_worried = any(self.concern(e) for e in theirs)
+                reason = ((mine_worried and theirs_worried) or (mine_worried and self.sector(b) in PROTECTIVE)
+                          or (theirs_worried and self.sector(a) in PROTECTIVE))
+                sev = ("high" if twice else "medium") if reason else "low"
+                out.append(item("silent_pair", sev, [a, b], sorted(e["id"] for e in mine + theirs), run[0][1],
+                                run[-1][2], windows=len(run), reason_to_talk=reason))
         return out
 
     def absences(self):
@@ -180,9 +189,13 @@ class Reference:
                         and abs((e["day"] - m["day"]).days) <= self.meeting_days]
                 if not near:
                     continue
-                busy = any(e["kind"] in CONCERNS + COMMUNICATIONS for e in near)
+                busy = any(self.concern(e) or e["kind"] in COMMUNICATIONS for e in near)
                 if m["kind"] in ("strategy_discussion", "case_conference"):
-                    sev = "high" if busy else "medium"
+                    # Outside children's social care, police, health and education, an
+                    # agency with nothing to say had no evident reason to be there (issue 10).
+                    partner = self.sector(agency) in ("children_social_care", "police", "education") or (
+                        self.sector(agency).startswith("health_") or self.sector(agency) == "mental_health")
+                    sev = "high" if busy else "medium" if partner else "low"
                 else:
                     sev = "medium" if m["kind"] == "core_group" else "low"
                 out.append(item("absent_from_meeting", sev, [agency, m["agency"]],
