@@ -144,6 +144,7 @@ class Reference:
                                         answers[0]["day"], kind=e["kind"], elapsed=took, expected_within=days,
                                         working_days=working))
         out += self.silent_pairs() + self.absences() + self.discrepancies() + self.one_way() + self.brokers()
+        out += self.concerns_not_referred()
         out += self.not_reached()
         return out
 
@@ -177,6 +178,37 @@ class Reference:
                 sev = ("high" if twice else "medium") if reason else "low"
                 out.append(item("silent_pair", sev, [a, b], sorted(e["id"] for e in mine + theirs), run[0][1],
                                 run[-1][2], windows=len(run), reason_to_talk=reason))
+        return out
+
+    def concerns_not_referred(self):
+        """Issue 10 item 6, naively: each concern (an incident, a medical finding, a row marked
+        concern) of an agency outside children's social care that no chain brings to any
+        children's social care agency within the rules file's concern_referral window."""
+        csc = [a for a in sorted(self.s.agencies) if self.sector(a) == "children_social_care"]
+        window = self.rules.concern_referral
+        found = {}
+        for e in self.events:
+            if e["agency"] in csc or not (e.get("concern") or e["kind"] in ("incident", "medical")):
+                continue
+            deadline = e["day"]
+            while self.elapsed(e["day"], deadline + dt.timedelta(days=1), window.working_days) <= window.days:
+                deadline += dt.timedelta(days=1)
+            if any(self.reached(e["agency"], e["day"], c, deadline) for c in csc):
+                continue
+            before = [x for x in self.events if x["agency"] in csc and x["day"] <= e["day"]]
+            after = [x for x in self.events if x["agency"] in csc]
+            owner = before[-1]["agency"] if before else after[0]["agency"] if after else csc[0]
+            found.setdefault((e["agency"], owner), []).append(e)
+        out = []
+        for (agency, owner), concerns in found.items():
+            harm = any(h["kind"] in ("incident", "outcome") and 0 < (h["day"] - c["day"]).days <= 90
+                       for c in concerns for h in self.events)
+            earlier = [x for x in self.events if x["agency"] == owner and x["day"] <= concerns[0]["day"]]
+            closure = earlier[-1]["id"] if earlier and earlier[-1]["kind"] == "closure" else None
+            out.append(item("concern_not_referred", "high" if harm else "medium", [agency, owner],
+                            sorted({c["id"] for c in concerns} | ({closure} if closure else set())),
+                            concerns[0]["day"], concerns[-1]["day"], concerns=[c["id"] for c in concerns],
+                            closure=closure, expected_within=window.days, working_days=window.working_days))
         return out
 
     def absences(self):

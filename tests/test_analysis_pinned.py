@@ -75,7 +75,7 @@ def test_the_sample_matches_the_reference_in_every_family(sample):
 # The sample's analysis by family, type and severity: what a panel sees in the summary.
 SAMPLE_COUNTS = {
     "gaps": {
-        ("absent_from_meeting", "high"): 4, ("absent_from_meeting", "low"): 13,
+        ("absent_from_meeting", "high"): 4, ("absent_from_meeting", "low"): 13, ("concern_not_referred", "medium"): 1,
         ("discrepant_accounts", "high"): 1, ("information_not_reached", "high"): 1, ("late_response", "high"): 5,
         ("late_response", "medium"): 3, ("one_way_flow", "high"): 2, ("one_way_flow", "medium"): 1,
         ("silent_pair", "high"): 3, ("silent_pair", "low"): 35, ("silent_pair", "medium"): 4,
@@ -237,7 +237,7 @@ def test_the_generated_cases_exercise_every_type_and_severity():
         "unsupported_finding", "orphan_factor", "uncategorised", "recommendation_without_finding",
         "episode_without_appraisal", "start_again", "referral_without_feedback", "no_strategy_discussion",
         "agency_silent", "disagreement_without_escalation", "repeated_missed_appointments", "causal_chain",
-        "causal_loop"}
+        "causal_loop", "concern_not_referred"}
     for kind in ("unanswered_handoff", "late_response", "silent_pair", "absent_from_meeting", "one_way_flow",
                  "single_source", "causal_chain", "start_again"):
         assert {s for t, s in seen if t == kind} >= {"high", "medium"}, kind

@@ -98,7 +98,9 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
         severity = ("high" if harm else "medium") if certain else ("medium" if harm else "low")
         closure = _closed_before(snapshot, social_care, events[0]["when"])
         shown = [f"{e['when'].on()} ({quoted(e['description'], 60)})" for e in events[:4]]
-        more = f" and {len(events) - 4} more" if len(events) > 4 else ""
+        more = [f"{len(events) - 4} more"] if len(events) > 4 else []
+        recorded = (f"a concern about the child {shown[0]}" if len(events) == 1 else
+                    f"{len(events)} concerns about the child: {listed(shown + more)}")
         closed = (f" {snapshot.agency_name(social_care)} had closed its involvement "
                   f"{closure['when'].on()}." if closure else "")
         doubt = ("" if certain else " The dates are recorded only to the month or year, so the records allow, "
@@ -107,13 +109,12 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
             "concern_not_referred", severity, [agency, social_care],
             sorted({e["id"] for e in events} | ({closure["id"]} if closure else set())),
             events[0]["when"], events[-1]["when"],
-            f"{snapshot.agency_name(agency)} recorded {len(events)} concern{'s' if len(events) != 1 else ''} "
-            f"about the child ({listed(shown)}{more}); no referral or other communication brought "
+            f"{snapshot.agency_name(agency)} recorded {recorded}; no referral or other communication brought "
             f"{'it' if len(events) == 1 else 'them'} to {snapshot.agency_name(social_care)} within "
             f"{window.describe()}.{closed}{doubt}",
             {"concerns": [e["id"] for e in events], "closure": closure["id"] if closure else None,
-             "certainty": CERTAIN if certain else POSSIBLE, "expected_within": window.days,
-             "working_days": window.working_days}))
+             "expected_within": window.days, "working_days": window.working_days},
+            CERTAIN if certain else POSSIBLE))
     return items
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from causalmap.analysis import causes, checks, gaps, patterns
+from causalmap.analysis import causes, checks, concerns, gaps, patterns
 from causalmap.analysis.graphs import InformationFlow
 from causalmap.analysis.items import ordered
 from causalmap.analysis.knowledge import information_not_reached, knowledge
@@ -64,7 +64,8 @@ def analyse(snapshot: CaseSnapshot, parameters: Parameters, rules: Rules,
             gaps.unanswered_handoffs(snapshot) + gaps.late_responses(snapshot, rules, p.response_days)
             + gaps.silent_pairs(snapshot, p.window_days) + gaps.absent_from_meetings(snapshot, p.meeting_days)
             + gaps.discrepant_accounts(snapshot) + gaps.one_way_flows(snapshot)
-            + gaps.broker_dependencies(snapshot) + information_not_reached(snapshot, flow))
+            + gaps.broker_dependencies(snapshot) + information_not_reached(snapshot, flow)
+            + concerns.concerns_not_referred(snapshot, rules, flow))
     if "knowledge" in families:
         if not (p.agency and p.date):
             raise UsageError("knowledge needs --agency AGENCY_ID and --date YYYY-MM-DD")
