@@ -173,9 +173,10 @@ class Reference:
                 # other, or concerns on both sides (issue 10).
                 mine_worried = any(self.concern(e) for e in mine)
                 theirs_worried = any(self.concern(e) for e in theirs)
-                reason = ((mine_worried and theirs_worried) or (mine_worried and self.sector(b) in PROTECTIVE)
-                          or (theirs_worried and self.sector(a) in PROTECTIVE))
-                sev = ("high" if twice else "medium") if reason else "low"
+                csc = "children_social_care"
+                reason = ((mine_worried and theirs_worried) or (mine_worried and self.sector(b) == csc)
+                          or (theirs_worried and self.sector(a) == csc))
+                sev = "high" if mine_worried and theirs_worried and twice else "medium" if reason else "low"
                 out.append(item("silent_pair", sev, [a, b], sorted(e["id"] for e in mine + theirs), run[0][1],
                                 run[-1][2], windows=len(run), reason_to_talk=reason))
         return out
@@ -221,13 +222,14 @@ class Reference:
                         and abs((e["day"] - m["day"]).days) <= self.meeting_days]
                 if not near:
                     continue
-                busy = any(self.concern(e) or e["kind"] in COMMUNICATIONS for e in near)
+                busy = any(self.concern(e) for e in near)
                 if m["kind"] in ("strategy_discussion", "case_conference"):
                     # Outside children's social care, police, health and education, an
                     # agency with nothing to say had no evident reason to be there (issue 10).
                     partner = self.sector(agency) in ("children_social_care", "police", "education") or (
-                        self.sector(agency).startswith("health_") or self.sector(agency) == "mental_health")
-                    sev = "high" if busy else "medium" if partner else "low"
+                        self.sector(agency).startswith("health_") or self.sector(agency) == "mental_health") or any(
+                        e["kind"] in ("referral", "escalation") for e in near)
+                    sev = ("high" if busy else "medium") if partner else ("medium" if busy else "low")
                 else:
                     sev = "medium" if m["kind"] == "core_group" else "low"
                 out.append(item("absent_from_meeting", sev, [agency, m["agency"]],
@@ -264,8 +266,7 @@ class Reference:
         for (a, b), comms in sent.items():
             if len(comms) < 2 or sent.get((b, a)):
                 continue
-            referral = any(c["kind"] == "referral" for c in comms)
-            out.append(item("one_way_flow", "high" if referral else "medium", [a, b], [c["id"] for c in comms],
+            out.append(item("one_way_flow", "medium", [a, b], [c["id"] for c in comms],
                             comms[0]["day"], comms[-1]["day"], count=len(comms)))
         return out
 
@@ -370,11 +371,16 @@ class Reference:
                     referrals[(e["agency"], r)].append(e)
         for (a, b), sent in sorted(referrals.items()):
             if not any(e["agency"] == b and a in e["to_agencies"] and e["day"] >= sent[0]["day"] for e in self.events):
-                out.append(item("referral_without_feedback", "high", [a, b], [e["id"] for e in sent], sent[0]["day"],
+                sev = "medium" if self.sector(a) == "other" else "high"  # issue 10: a member of the public
+                out.append(item("referral_without_feedback", sev, [a, b], [e["id"] for e in sent], sent[0]["day"],
                                 sent[-1]["day"], referrals=len(sent)))
         days, working = self.strategy
         for e in self.events:
-            if e["kind"] == "incident" and not any(
+            deadline = e["day"]
+            while self.elapsed(e["day"], deadline + dt.timedelta(days=1), working) <= days:
+                deadline += dt.timedelta(days=1)
+            covered = self.events[-1]["day"] >= deadline  # issue 10: the records reach the window's end
+            if e["kind"] == "incident" and covered and not any(
                     d["kind"] == "strategy_discussion" and d["day"] >= e["day"]
                     and self.elapsed(e["day"], d["day"], working) <= days for d in self.events):
                 out.append(item("no_strategy_discussion", "high", [e["agency"]], [e["id"]], e["day"],

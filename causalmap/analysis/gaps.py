@@ -174,13 +174,15 @@ def silent_pairs(snapshot: CaseSnapshot, window_days: int = 90) -> list[Item]:
     return items
 
 
-def reason_to_talk(snapshot: CaseSnapshot, a: str, a_events: list[dict], b: str, b_events: list[dict]) -> bool:
-    """Had the pair a reason to talk? One of them recorded a concern event and the other is
-    children's social care or the police, or both recorded concern events."""
-    protective = set(vocab.CHILD_PROTECTION_SECTORS)
+def reason_to_talk(snapshot: CaseSnapshot, a: str, a_events: list[dict], b: str, b_events: list[dict]) -> str | None:
+    """Had the pair a reason to talk? "social_care": one of them recorded a concern event and
+    the other is children's social care, where every concern about a child should arrive;
+    "both_concerned": both recorded concern events; None: neither."""
+    csc = "children_social_care"
     a_concern, b_concern = any(map(concern_event, a_events)), any(map(concern_event, b_events))
-    return ((a_concern and b_concern) or (a_concern and snapshot.sector(b) in protective)
-            or (b_concern and snapshot.sector(a) in protective))
+    if (a_concern and snapshot.sector(b) == csc) or (b_concern and snapshot.sector(a) == csc):
+        return "social_care"
+    return "both_concerned" if a_concern and b_concern else None
 
 
 def _silent_item(snapshot: CaseSnapshot, a: str, b: str, run: list[int], windows: list[tuple[dt.date, dt.date]],
@@ -188,9 +190,17 @@ def _silent_item(snapshot: CaseSnapshot, a: str, b: str, run: list[int], windows
     a_events = list({e["id"]: e for i in run for e in acts[(a, i)]}.values())
     b_events = list({e["id"]: e for i in run for e in acts[(b, i)]}.values())
     start, end = windows[run[0]][0], windows[run[-1]][1]
-    both_twice = len(a_events) >= 2 and len(b_events) >= 2
+
+    def surely_in(events: list[dict]) -> int:
+        return sum(start <= e["when"].earliest and e["when"].latest <= end for e in events)
+
+    both_twice = surely_in(a_events) >= 2 and surely_in(b_events) >= 2
     reason = reason_to_talk(snapshot, a, a_events, b, b_events)
-    severity = ("high" if both_twice else "medium") if reason else "low"
+    # High: two agencies both worried about the child, both busy, never in touch. A concern on
+    # one side only is medium here: whether it reached children's social care at all is
+    # concern_not_referred's finding, high there, so one failure is not counted high twice.
+    both_concerned = any(map(concern_event, a_events)) and any(map(concern_event, b_events))
+    severity = "high" if both_concerned and both_twice else "medium" if reason else "low"
     if not certain:
         severity = LOWER[severity]
     events = sorted(e["id"] for e in a_events + b_events)
@@ -202,7 +212,7 @@ def _silent_item(snapshot: CaseSnapshot, a: str, b: str, run: list[int], windows
         f"From {spoken(start)} to {spoken(end)} {snapshot.agency_name(a)} recorded {len(a_events)} event"
         f"{'s' if len(a_events) != 1 else ''} and {snapshot.agency_name(b)} {len(b_events)}, but neither "
         f"communicated with the other nor met it.{why}{doubt}",
-        {"windows": len(run), "reason_to_talk": reason}, CERTAIN if certain else POSSIBLE)
+        {"windows": len(run), "reason_to_talk": reason is not None}, CERTAIN if certain else POSSIBLE)
 
 
 def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dict]]]:
@@ -216,8 +226,8 @@ def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dic
 
 
 #: Who a strategy discussion or case conference involves (Working Together: children's
-#: social care, the police, health, and others such as the school); an agency outside
-#: them that neither recorded a concern nor sent anything had no evident reason to be there.
+#: social care, the police, health, the school, and the referring agency). Another agency
+#: is medium when it recorded a concern, low when it recorded none.
 _MEETING_PARTNERS = ("children_social_care", "police", "health_primary", "health_acute", "health_community",
                      "mental_health", "education")
 _LONGEST_DATE = dt.timedelta(days=366)
@@ -246,10 +256,11 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
                 continue
             certain = any(e["when"].earliest >= when.latest - span and e["when"].latest <= when.earliest + span
                           for e in nearby)
-            concerned = any(concern_event(e) or e["kind"] in vocab.COMMUNICATION_KINDS for e in nearby)
+            concerned = any(map(concern_event, nearby))
             if meeting["kind"] in ("strategy_discussion", "case_conference"):
-                severity = ("high" if concerned else "medium" if snapshot.sector(agency) in _MEETING_PARTNERS
-                            else "low")
+                partner = snapshot.sector(agency) in _MEETING_PARTNERS or any(
+                    e["kind"] in ("referral", "escalation") for e in nearby)  # the referring agency
+                severity = ("high" if concerned else "medium") if partner else ("medium" if concerned else "low")
             else:
                 severity = "medium" if meeting["kind"] == "core_group" else "low"
             doubt = ("" if certain else " Its dates are recorded only to the month or year, so the records allow, "
@@ -260,7 +271,7 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
                 f"{snapshot.agency_name(agency)} was not at the {meeting['kind'].replace('_', ' ')} held by "
                 f"{snapshot.agency_name(meeting['agency'])} {on(when)}, though it recorded "
                 f"{len(nearby)} event{'s' if len(nearby) != 1 else ''} within {days_word(meeting_days)} of it"
-                f"{' (including a concern or a communication)' if concerned else ''}.{doubt}",
+                f"{' (including a concern)' if concerned else ''}.{doubt}",
                 {"meeting_kind": meeting["kind"]}, CERTAIN if certain else POSSIBLE))
     return items
 
@@ -315,8 +326,10 @@ def one_way_flows(snapshot: CaseSnapshot, minimum: int = 2) -> list[Item]:
         if len(sent) < minimum or graph.has_edge(b, a):
             continue
         referrals = [d for d in sent if d["kind"] == "referral"]
+        # Medium even for referrals: a referrer never answered is referral_without_feedback's
+        # finding, high there, so one failure is not counted high twice (issue 10).
         items.append(Item(
-            "one_way_flow", "high" if referrals else "medium", [a, b], [d["event_id"] for d in sent],
+            "one_way_flow", "medium", [a, b], [d["event_id"] for d in sent],
             first, last,
             f"{snapshot.agency_name(a)} sent {snapshot.agency_name(b)} {len(sent)} communications between "
             f"{spoken(first)} and {spoken(last)}"

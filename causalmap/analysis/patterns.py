@@ -12,7 +12,7 @@ from collections import defaultdict
 from causalmap import vocab
 from causalmap.analysis.dates import CERTAIN, POSSIBLE, RecordedDate, chronological, elapsed_range, of_day, within
 from causalmap.analysis.gaps import a_kind
-from causalmap.analysis.items import Item, days_word, listed, on, spoken
+from causalmap.analysis.items import LOWER, Item, days_word, listed, on, spoken
 from causalmap.analysis.rules import Rules
 from causalmap.snapshot import CaseSnapshot
 
@@ -77,8 +77,12 @@ def referral_without_feedback(snapshot: CaseSnapshot) -> list[Item]:
             continue
         doubt = "" if answered is None else (f" {snapshot.agency_name(b)} did write to it, but the dates do not show "
                                              "whether before or after the referral.")
+        # A referrer outside the agencies (sector other: often a member of the public, perhaps
+        # anonymous) is not owed the outcome as an agency is: medium.
+        severity = "high" if snapshot.sector(a) != "other" else "medium"
         items.append(Item(
-            "referral_without_feedback", "high" if answered is None else "medium", [a, b], [e["id"] for e in sent],
+            "referral_without_feedback", severity if answered is None else LOWER[severity], [a, b],
+            [e["id"] for e in sent],
             sent[0]["when"], _last([e["when"] for e in sent]),
             f"{snapshot.agency_name(a)} referred to {snapshot.agency_name(b)} "
             f"{'once' if len(sent) == 1 else f'{len(sent)} times'} ({listed([spoken(e['when']) for e in sent])}) "
@@ -93,12 +97,15 @@ def no_strategy_discussion(snapshot: CaseSnapshot, rules: Rules, strategy_days: 
     `strategy_days`); possible, one step lower, when a discussion may have fallen within it."""
     window = rules.strategy if strategy_days is None else type(rules.strategy)(strategy_days)
     discussions = [e["when"] for e in snapshot.events.values() if e["kind"] == "strategy_discussion"]
+    _, records_end = snapshot.period()  # the last day some record certainly reaches
     items = []
     for incident in chronological(e for e in snapshot.events.values() if e["kind"] == "incident"):
         when = incident["when"]
         held = {within(when, d, window.days, lambda a, b: rules.elapsed(a, b, window)) for d in discussions}
         if CERTAIN in held:
             continue
+        if records_end < rules.deadline(when.latest, window):
+            continue  # the records end before the window does: they cannot show it was missed
         possible = POSSIBLE in held
         doubt = (" The dates are recorded only to the month or year, so one may have been held in time."
                  if possible else "")
