@@ -239,6 +239,7 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
     dates allow; possible (one step lower) when only some days do."""
     by_agency = _by_agency_days(snapshot)
     span = dt.timedelta(days=meeting_days)
+    days_of = {agency: [d for d, _ in dated] for agency, dated in by_agency.items()}  # built once, not per meeting
     items = []
     for meeting in snapshot.events.values():
         if meeting["kind"] not in vocab.MEETING_KINDS:
@@ -249,7 +250,7 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
         for agency, dated in by_agency.items():
             if agency in present:
                 continue
-            days = [d for d, _ in dated]
+            days = days_of[agency]
             nearby = [e for _, e in dated[bisect.bisect_left(days, low - _LONGEST_DATE):bisect.bisect_right(days, high)]
                       if e["when"].latest >= low]
             if not nearby:

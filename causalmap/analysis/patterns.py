@@ -6,6 +6,7 @@ tells the panel where to look.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 
@@ -18,6 +19,9 @@ from causalmap.snapshot import CaseSnapshot
 
 __all__ = ["start_again", "referral_without_feedback", "no_strategy_discussion", "agency_silent",
            "disagreement_without_escalation", "repeated_missed_appointments"]
+
+
+_LONGEST_DATE = dt.timedelta(days=366)  # a year-only date spans at most this
 
 
 def _events_by_agency(snapshot: CaseSnapshot) -> dict[str, list[dict]]:
@@ -96,12 +100,17 @@ def no_strategy_discussion(snapshot: CaseSnapshot, rules: Rules, strategy_days: 
     """An incident of harm with no strategy discussion within the window (rules file, or
     `strategy_days`); possible, one step lower, when a discussion may have fallen within it."""
     window = rules.strategy if strategy_days is None else type(rules.strategy)(strategy_days)
-    discussions = [e["when"] for e in snapshot.events.values() if e["kind"] == "strategy_discussion"]
+    discussions = sorted(e["when"] for e in snapshot.events.values() if e["kind"] == "strategy_discussion")
+    starts = [d.earliest for d in discussions]
     _, records_end = snapshot.period()  # the last day some record certainly reaches
     items = []
     for incident in chronological(e for e in snapshot.events.values() if e["kind"] == "incident"):
         when = incident["when"]
-        held = {within(when, d, window.days, lambda a, b: rules.elapsed(a, b, window)) for d in discussions}
+        deadline = rules.deadline(when.latest, window)
+        # Only discussions that can fall in the window (sorted by earliest day: a bisect).
+        near = discussions[bisect.bisect_left(starts, when.earliest - _LONGEST_DATE):bisect.bisect_right(starts,
+                                                                                                          deadline)]
+        held = {within(when, d, window.days, lambda a, b: rules.elapsed(a, b, window)) for d in near}
         if CERTAIN in held:
             continue
         if records_end < rules.deadline(when.latest, window):
@@ -124,6 +133,8 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
     dates' widest reading makes the silence that long)."""
     by_agency = _events_by_agency(snapshot)
     _, case_end = snapshot.recorded_period()
+    everyone = sorted((e["when"].earliest, e["when"].latest, e["agency"]) for e in snapshot.events.values())
+    starts = [first for first, _, _ in everyone]
     items = []
     for agency, events in sorted(by_agency.items()):
         dates = [e["when"] for e in events] + [case_end]
@@ -131,9 +142,10 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
             low, high = elapsed_range(before, after)
             if high <= silence_days:
                 continue
-            others = [e for e in snapshot.events.values()
-                      if e["agency"] != agency and before.latest < e["when"].earliest
-                      and e["when"].latest < after.earliest]
+            # others' events certainly between the two (a bisect on the earliest day, then
+            # the few candidates checked for their latest day)
+            between = everyone[bisect.bisect_right(starts, before.latest):bisect.bisect_left(starts, after.earliest)]
+            others = sum(1 for _, last, who in between if who != agency and last < after.earliest)
             if not others:
                 continue
             certain = low > silence_days
@@ -142,20 +154,25 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
                 "agency_silent", "medium" if certain else "low", [agency], [events[dates.index(before)]["id"]],
                 before, after,
                 f"{snapshot.agency_name(agency)} recorded nothing for {length}, from "
-                f"{spoken(before)} to {spoken(after)}, while other agencies recorded {len(others)} events.",
+                f"{spoken(before)} to {spoken(after)}, while other agencies recorded {others} events.",
                 {"days": low, **({} if low == high else {"days_most": high})}, CERTAIN if certain else POSSIBLE))
     return items
 
 
 def disagreement_without_escalation(snapshot: CaseSnapshot) -> list[Item]:
     """A disputed account with no escalation by the disputing agency afterwards."""
+    every: dict[str, list[RecordedDate]] = defaultdict(list)
+    for e in snapshot.events.values():
+        if e["kind"] == "escalation":
+            every[e["agency"]].append(e["when"])
+    # _after looks only at the latest "earliest" and the latest "latest": keep those two.
+    escalations = {a: [max(ws), max(ws, key=lambda w: w.latest)] for a, ws in every.items()}
     items = []
     for event in chronological(snapshot.events.values()):
         if not event.get("disputed"):
             continue
         disputer = event["source"]
-        escalated = _after(event["when"], [e["when"] for e in snapshot.events.values()
-                                           if e["kind"] == "escalation" and e["agency"] == disputer])
+        escalated = _after(event["when"], escalations.get(disputer, []))
         if escalated == CERTAIN:
             continue
         items.append(Item(
@@ -175,7 +192,8 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
     items = []
     for agency, events in sorted(_events_by_agency(snapshot).items()):
         missed = [e for e in events if e["kind"] in ("missed_appointment", "no_access_visit")]
-        sent = [e["when"] for e in events if e["kind"] in vocab.COMMUNICATION_KINDS]
+        sent = sorted(e["when"] for e in events if e["kind"] in vocab.COMMUNICATION_KINDS)
+        sent_starts = [d.earliest for d in sent]
         reported_until = None
         for i in range(len(missed) - count + 1):
             run = missed[i:i + count]
@@ -185,7 +203,10 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
                 continue
             if reported_until and first.earliest <= reported_until:
                 continue
-            told = {within(last, d, missed_days) for d in sent}
+            # the agency's communications that can fall within missed_days of the last (a bisect)
+            near = sent[bisect.bisect_left(sent_starts, last.earliest - _LONGEST_DATE):
+                        bisect.bisect_right(sent_starts, last.latest + dt.timedelta(days=missed_days))]
+            told = {within(last, d, missed_days) for d in near}
             if CERTAIN in told:
                 continue
             certain = longest <= missed_days and POSSIBLE not in told
