@@ -11,6 +11,7 @@ agency recorded as a concern reached children's social care within the rules fil
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from typing import Any
 
@@ -21,7 +22,7 @@ from causalmap.analysis.items import Item, listed, quoted
 from causalmap.analysis.rules import Rules
 from causalmap.snapshot import CaseSnapshot
 
-__all__ = ["concerns_not_referred", "is_concern", "harm_after"]
+__all__ = ["concerns_not_referred", "is_concern", "harm_after", "harm_events"]
 
 #: Kinds that are a concern about the child whoever records them: harm and medical findings.
 CONCERN_EVENT_KINDS = ("incident", "medical")
@@ -34,14 +35,22 @@ def is_concern(event: dict[str, Any]) -> bool:
     return bool(event.get("concern")) or event["kind"] in CONCERN_EVENT_KINDS
 
 
-def harm_after(snapshot: CaseSnapshot, when: RecordedDate | None, days: int = HARM_DAYS) -> list[dict[str, Any]]:
-    """Incidents and the outcome recorded certainly after `when` and within `days` of it."""
+def harm_events(snapshot: CaseSnapshot) -> list[dict[str, Any]]:
+    """Incidents and outcomes by earliest day: build once, pass to harm_after."""
+    return sorted((e for e in snapshot.events.values() if e["kind"] in vocab.HARM_KINDS and e["when"]),
+                  key=lambda e: (e["when"], e["id"]))
+
+
+def harm_after(snapshot: CaseSnapshot, when: RecordedDate | None, days: int = HARM_DAYS,
+               harm: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
+    """Incidents and the outcome recorded certainly after `when` and within `days` of it
+    (`harm`: harm_events(snapshot), when asked many times)."""
     if when is None:
         return []
+    harm = harm_events(snapshot) if harm is None else harm
+    starts = [e["when"].earliest for e in harm]
     limit = when.latest + dt.timedelta(days=days)
-    return sorted((e for e in snapshot.events.values()
-                   if e["kind"] in vocab.HARM_KINDS and e["when"] and e["when"].earliest > when.latest
-                   and e["when"].earliest <= limit), key=lambda e: (e["when"], e["id"]))
+    return harm[bisect.bisect_right(starts, when.latest):bisect.bisect_right(starts, limit)]
 
 
 def _csc_of(snapshot: CaseSnapshot, csc: list[str], when: RecordedDate) -> str:
@@ -83,6 +92,7 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
     flow = flow or InformationFlow(snapshot)
     window = rules.concern_referral
     found: dict[tuple[str, str], list[tuple[dict[str, Any], str]]] = {}
+    harm_list = harm_events(snapshot)
     for event in sorted(snapshot.events.values(), key=lambda e: (e["when"], e["id"])):
         if event["agency"] in csc or not event["when"] or not is_concern(event):
             continue
@@ -94,7 +104,7 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
     for (agency, social_care), concerns in sorted(found.items(), key=lambda kv: (kv[1][0][0]["when"], kv[0])):
         events = [e for e, _ in concerns]
         certain = any(c == CERTAIN for _, c in concerns)
-        harm = [h for e in events for h in harm_after(snapshot, e["when"])]
+        harm = [h for e in events for h in harm_after(snapshot, e["when"], harm=harm_list)]
         severity = ("high" if harm else "medium") if certain else ("medium" if harm else "low")
         closure = _closed_before(snapshot, social_care, events[0]["when"])
         shown = [f"{e['when'].on()} ({quoted(e['description'], 60)})" for e in events[:4]]
