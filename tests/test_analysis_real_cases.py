@@ -14,6 +14,7 @@ import pytest
 
 from causalmap.analysis.report import Parameters, analyse
 from causalmap.analysis.rules import load_rules
+from causalmap.analysis.table import as_table
 from causalmap.chronology.check import check_chronology
 from causalmap.chronology.read import read_table
 from causalmap.snapshot import CaseSnapshot
@@ -96,3 +97,11 @@ def test_the_school_s_concerns_head_the_pelka_list_with_their_reasons_and_story(
         "rests on a concern about the child", "children's social care or the police involved",
         "harm followed within 90 days (outcome on 3 March 2012)", "one of 2 items between the same agencies"]
     assert top["explanation"].endswith("Coventry Children's Social Care had closed its involvement in June 2011.")
+
+
+def test_the_table_starts_with_what_to_read_first_and_says_why():
+    lines = as_table(analysed("pelka-coventry-2013.csv")).splitlines()
+    assert lines[2:4] == ["Read these first, by score (10)",
+                          "  HIGH     95 concern_not_referred             2011-10 to 2012-02-29"]
+    assert lines[10].strip().startswith("why 95: high severity by its rule +40; a concern that never reached")
+    assert any(line.endswith("(possible)") for line in lines)  # a month-only late response
