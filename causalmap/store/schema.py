@@ -26,6 +26,11 @@ def statements() -> list[str]:
     out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
     out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
     out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
+    # Accounts and the audit trail belong to no case: they carry no case_id.
+    out.append("CREATE CONSTRAINT user_name_unique IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE")
+    out.append("CREATE CONSTRAINT token_digest_unique IF NOT EXISTS FOR (t:Token) REQUIRE t.digest IS UNIQUE")
+    out.append("CREATE CONSTRAINT audit_entry_id_unique IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.id IS UNIQUE")
+    out.append("CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at)")
     return out
 
 
