@@ -371,18 +371,30 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--login-link/--no-login-link", default=True, show_default=True,
+              help="print a one-time login link for the local administrator (made, without a password, "
+                   "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None) -> None:
+def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool) -> None:
     """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
     from werkzeug.serving import run_simple
 
+    from causalmap.accounts.cli import serve_login_link
     from causalmap.web import create_app
 
     app = create_app(store=ctx.store())
     host = host or ctx.settings.host
     port = port or ctx.settings.port
     click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    if login_link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {serve_login_link(ctx, host, port)}",
+                   err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
+
+
+from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+
+cli.add_command(user_group)
 
 
 # -- entry point ---------------------------------------------------------------------

@@ -139,3 +139,22 @@ def client(app):
     test_client = app.test_client()
     test_client.environ_base["HTTP_X_CAUSALMAP"] = "1"
     return test_client
+
+
+@pytest.fixture
+def new_user(store: Store) -> Iterator[callable]:
+    """Make unique account names; every account made with one is removed after the test."""
+    from causalmap.store.users import delete_user
+
+    made: list[str] = []
+
+    def make(prefix: str = "u") -> str:
+        made.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
+        return made[-1]
+
+    yield make
+    for name in made:
+        try:
+            delete_user(store, name)
+        except Exception:  # noqa: BLE001, S110  (removed by the test itself)
+            pass
