@@ -38,6 +38,10 @@ class Request:
     def snapshot(self):  # type: ignore[no-untyped-def]
         return snapshot_of(self.doc)
 
+    @property
+    def title(self) -> str:
+        return str(self.doc["case"].get("title") or self.doc["case"]["id"])
+
 
 @dataclass(frozen=True)
 class ExportFormat:
@@ -76,19 +80,19 @@ def _gexf(req: Request) -> bytes:
 def _svg(req: Request) -> bytes:
     from causalmap.render.diagram import diagram_svg
 
-    return diagram_svg(req.snapshot(), req.view, req.filters)
+    return diagram_svg(req.snapshot(), req.view, req.filters, req.title)
 
 
 def _png(req: Request) -> bytes:
     from causalmap.render.diagram import diagram_png
 
-    return diagram_png(req.snapshot(), req.view, req.filters)
+    return diagram_png(req.snapshot(), req.view, req.filters, req.title)
 
 
 def _pdf(req: Request) -> bytes:
     from causalmap.render.diagram import diagram_pdf
 
-    return diagram_pdf(req.snapshot(), req.view, req.filters)
+    return diagram_pdf(req.snapshot(), req.view, req.filters, req.title)
 
 
 def _html(req: Request) -> bytes:
