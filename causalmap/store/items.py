@@ -285,8 +285,9 @@ def update_case(store: Store, case_id: str, changes: dict[str, Any]) -> dict[str
                                problems)
         merged["version"] = int(current["version"] or 1) + 1
         props = case_properties(merged)
-        if raw.get("layout"):
-            props["layout"] = raw["layout"]  # the map's saved positions are not metadata; keep them
+        for kept in ("layout", "redactions"):  # the map's positions and the redaction list are not metadata
+            if raw.get(kept):
+                props[kept] = raw[kept]
         tx.run("MATCH (c:Case {id: $id}) SET c = $props", id=case_id, props=props).consume()
         bump_revision(tx, case_id)
         return case_record(_require_case(tx, case_id))
