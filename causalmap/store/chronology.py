@@ -20,7 +20,7 @@ from causalmap.store.records import read_nodes, upsert_nodes
 from causalmap.store.revision import bump_revision
 
 _EVENT_FIELDS = ("date", "date_precision", "time", "kind", "description", "agency", "source", "disputed",
-                 "notes", "to_agencies", "participants", "responds_to", "account_of")
+                 "concern", "notes", "to_agencies", "participants", "responds_to", "account_of")
 _DECISION_FIELDS = ("date", "description", "taken", "agency", "made_at")
 _AGENCY_FIELDS = ("name", "sector")
 

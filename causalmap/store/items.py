@@ -62,6 +62,7 @@ def _normalise(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         for name in ("to_agencies", "participants", "responds_to", "account_of"):
             record[name] = sorted(set(record.get(name) or []))
         record["disputed"] = bool(record.get("disputed"))
+        record["concern"] = bool(record.get("concern"))
         if record.get("date") and not record.get("date_precision"):
             try:
                 record["date"], record["date_precision"] = parse_date(str(record["date"]))
