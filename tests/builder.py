@@ -62,3 +62,20 @@ def brief(items: list) -> list[tuple]:
         out.append((d["type"], d["severity"], d["agencies"], d["event_ids"], d["period"]["start"],
                     d["period"]["end"]))
     return out
+
+
+def document_snapshot(doc: dict[str, Any], case_id: str = "doc") -> CaseSnapshot:
+    """A case document (the whole-case JSON) as the snapshot the store would read, without Neo4j."""
+    def table(section: str) -> dict[str, dict]:
+        return {r["id"]: {k: v for k, v in r.items() if k != "version"} for r in doc.get(section, [])}
+
+    events = table("events")
+    for event in events.values():
+        for name in ("to_agencies", "participants", "responds_to", "account_of"):
+            event[name] = sorted(event.get(name) or [])
+        event.setdefault("disputed", False)
+        event["source"] = event.get("source") or event["agency"]
+    return CaseSnapshot(case_id, agencies=table("agencies"), events=events, decisions=table("decisions"),
+                        factors=table("factors"), episodes=table("episodes"), findings=table("findings"),
+                        recommendations=table("recommendations"),
+                        causal_links=[dict(link) for link in doc.get("causal_links", [])])

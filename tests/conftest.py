@@ -186,3 +186,22 @@ def live_api(app) -> Iterator[LiveAPI]:
     finally:
         server.shutdown()
         thread.join()
+
+
+@pytest.fixture
+def new_user(store: Store) -> Iterator[callable]:
+    """Make unique account names; every account made with one is removed after the test."""
+    from causalmap.store.users import delete_user
+
+    made: list[str] = []
+
+    def make(prefix: str = "u") -> str:
+        made.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
+        return made[-1]
+
+    yield make
+    for name in made:
+        try:
+            delete_user(store, name)
+        except Exception:  # noqa: BLE001, S110  (removed by the test itself)
+            pass

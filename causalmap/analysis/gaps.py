@@ -160,6 +160,7 @@ def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dic
 def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list[Item]:
     """An agency active within `meeting_days` of a meeting that neither held it nor attended it."""
     by_agency = _by_agency_days(snapshot)
+    days_of = {agency: [d for d, _ in dated] for agency, dated in by_agency.items()}  # built once, not per meeting
     items = []
     for meeting in snapshot.events.values():
         if meeting["kind"] not in vocab.MEETING_KINDS:
@@ -169,7 +170,7 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
         for agency, dated in by_agency.items():
             if agency in present:
                 continue
-            days = [d for d, _ in dated]
+            days = days_of[agency]
             nearby = [e for _, e in dated[bisect.bisect_left(days, low):bisect.bisect_right(days, high)]]
             if not nearby:
                 continue

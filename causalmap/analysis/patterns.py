@@ -6,6 +6,7 @@ tells the panel where to look.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 
@@ -77,8 +78,9 @@ def no_strategy_discussion(snapshot: CaseSnapshot, rules: Rules, strategy_days: 
     items = []
     for incident in sorted((e for e in snapshot.events.values() if e["kind"] == "incident"),
                            key=lambda e: (e["day"], e["id"])):
-        if any(d >= incident["day"] and rules.elapsed(incident["day"], d, window) <= window.days
-               for d in discussions):
+        following = bisect.bisect_left(discussions, incident["day"])  # elapsed grows with the day: the first decides
+        if following < len(discussions) and rules.elapsed(incident["day"], discussions[following],
+                                                          window) <= window.days:
             continue
         items.append(Item(
             "no_strategy_discussion", "high", [incident["agency"]], [incident["id"]], incident["day"],
@@ -93,33 +95,40 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
     other agencies go on recording."""
     by_agency = _events_by_agency(snapshot)
     _, case_end = snapshot.period()
+    everyone = sorted(e["day"] for e in snapshot.events.values())
     items = []
     for agency, events in sorted(by_agency.items()):
-        days = [e["day"] for e in events] + [case_end]
+        own = [e["day"] for e in events]
+        days = own + [case_end]
         for before, after in zip(days, days[1:], strict=False):
             if (after - before).days <= silence_days:
                 continue
-            others = [e for e in snapshot.events.values() if e["agency"] != agency and before < e["day"] < after]
+            # events strictly between the two days, less the agency's own (none: it was silent)
+            others = bisect.bisect_left(everyone, after) - bisect.bisect_right(everyone, before)
+            others -= bisect.bisect_left(own, after) - bisect.bisect_right(own, before)
             if not others:
                 continue
-            last = events[[e["day"] for e in events].index(before)]
+            last = events[bisect.bisect_left(own, before)]
             items.append(Item(
                 "agency_silent", "medium", [agency], [last["id"]], before, after,
                 f"{snapshot.agency_name(agency)} recorded nothing for {days_word((after - before).days)}, from "
-                f"{spoken(before)} to {spoken(after)}, while other agencies recorded {len(others)} events.",
+                f"{spoken(before)} to {spoken(after)}, while other agencies recorded {others} events.",
                 {"days": (after - before).days}))
     return items
 
 
 def disagreement_without_escalation(snapshot: CaseSnapshot) -> list[Item]:
     """A disputed account with no escalation by the disputing agency afterwards."""
+    last_escalation: dict[str, dt.date] = {}
+    for e in snapshot.events.values():
+        if e["kind"] == "escalation" and e["day"] > last_escalation.get(e["agency"], dt.date.min):
+            last_escalation[e["agency"]] = e["day"]
     items = []
     for event in sorted(snapshot.events.values(), key=lambda e: (e["day"], e["id"])):
         if not event.get("disputed"):
             continue
         disputer = event["source"]
-        if any(e["kind"] == "escalation" and e["agency"] == disputer and e["day"] >= event["day"]
-               for e in snapshot.events.values()):
+        if last_escalation.get(disputer, dt.date.min) >= event["day"]:
             continue
         items.append(Item(
             "disagreement_without_escalation", "medium", [disputer], [event["id"], *event["account_of"]],
@@ -145,8 +154,8 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
             if reported_until and run[0]["day"] <= reported_until:
                 continue
             limit = run[-1]["day"] + dt.timedelta(days=missed_days)
-            if any(run[-1]["day"] <= d <= limit for d in sent):
-                continue
+            if bisect.bisect_right(sent, limit) > bisect.bisect_left(sent, run[-1]["day"]):
+                continue  # told another agency within the window
             reported_until = run[-1]["day"]
             items.append(Item(
                 "repeated_missed_appointments", "high", [agency], [e["id"] for e in run], run[0]["day"],

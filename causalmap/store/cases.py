@@ -9,8 +9,10 @@ from neo4j import ManagedTransaction
 
 from causalmap import vocab
 from causalmap.errors import Conflict, NotFound, UsageError
+from causalmap.store.analyses import forget_analyses
 from causalmap.store.connection import Store
 from causalmap.store.model import CASE_PROPERTIES, METHODOLOGY_FIELDS, TRIGGER_FIELDS
+from causalmap.store.revision import bump_revision
 
 
 def check_case_id(case_id: str) -> str:
@@ -50,6 +52,7 @@ def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
         raise Conflict(f"case {case['id']!r} already exists; delete it first (causalmap case delete) "
                        "or import under another id (--as)")
     tx.run("CREATE (c:Case) SET c = $props", props=case_properties(case)).consume()
+    bump_revision(tx, case["id"])
 
 
 def lock_case(tx: ManagedTransaction, case_id: str) -> dict[str, Any]:
@@ -121,6 +124,7 @@ def delete_case(store: Store, case_id: str) -> int:
                 if n < 5000:
                     break
         tx.run("MATCH (c:Case {id: $case_id}) DETACH DELETE c", case_id=case_id).consume()
+        forget_analyses(tx, case_id)
         return removed + 1
 
     return store.write_transaction(work)

@@ -18,9 +18,10 @@ from causalmap.errors import NotFound
 from causalmap.store.cases import check_case_id, create_case_tx, lock_case, new_case
 from causalmap.store.connection import Store
 from causalmap.store.records import read_nodes, upsert_nodes
+from causalmap.store.revision import bump_revision
 
 _EVENT_FIELDS = ("date", "date_precision", "time", "kind", "description", "agency", "source", "disputed",
-                 "notes", "to_agencies", "participants", "responds_to", "account_of")
+                 "concern", "notes", "to_agencies", "participants", "responds_to", "account_of")
 _DECISION_FIELDS = ("date", "description", "taken", "agency", "made_at")
 _AGENCY_FIELDS = ("name", "sector")
 
@@ -87,6 +88,7 @@ def import_chronology(store: Store, case_id: str, table: Table, *, title: str | 
             upsert_nodes(tx, case_id, kind, created + changed, existing={r["id"] for r in changed})
             report.created[kind] = len(created)
             report.updated[kind] = len(changed)
+        bump_revision(tx, case_id)
         return report
 
     return store.write_transaction(work)
