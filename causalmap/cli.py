@@ -45,6 +45,7 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
@@ -414,25 +415,36 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn worker processes (default: one per core)")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, not gunicorn")
 @click.option("--login-link/--no-login-link", default=True, show_default=True,
               help="print a one-time login link for the local administrator (made, without a password, "
                    "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool) -> None:
-    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
-    from werkzeug.serving import run_simple
-
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, dev: bool,
+              login_link: bool) -> None:
+    """Serve the web UI and the JSON API with gunicorn (loopback only unless you say otherwise)."""
     from causalmap.accounts.cli import serve_login_link
-    from causalmap.web import create_app
+    from causalmap.web.server import default_workers, run_development, run_production
 
-    app = create_app(store=ctx.store())
+    ctx.store()  # connect (starting the local Neo4j) now, so a problem is one clear line
     host = host or ctx.settings.host
     port = port or ctx.settings.port
-    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    if login_link:
-        click.echo(f"Sign in once with (valid 15 minutes, works once): {serve_login_link(ctx, host, port)}",
+    link = serve_login_link(ctx, host, port) if login_link else None
+    ctx.close()  # each worker opens its own connection after the fork
+    if dev:
+        click.echo(f"causalmap (development server, reloading) at http://{host}:{port}/ (Ctrl+C to stop)",
                    err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    else:
+        workers = workers or default_workers()
+        click.echo(f"causalmap is serving at http://{host}:{port}/ with gunicorn, {workers} worker"
+                   f"{'s' if workers != 1 else ''} (Ctrl+C to stop)", err=True)
+    if link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {link}", err=True)
+    if dev:
+        run_development(host, port)
+    else:
+        run_production(host, port, workers)
 
 
 from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)

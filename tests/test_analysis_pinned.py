@@ -155,6 +155,7 @@ def generated(seed: int, events: int = 70):
     broker = names[seed % len(names)]
     made.append(ev("y1", made[5]["date"], "yjs", "request", to=[broker]))
     made.append(ev("y2", made[20]["date"], broker, "notification", to=["yjs"]))
+    made += [ev(f"y{i}", made[i * 3]["date"], "yjs", "missed_appointment") for i in (12, 13, 14)]
     decisions = [{"id": f"{e['id']}-decision", "date": e["date"], "description": "d", "taken": True,
                   "agency": e["agency"], "made_at": e["id"]} for e in made if rng.random() < 0.1]
     factors = [factor(f"f{i}", category=None if i == 4 else "tools") for i in range(7)]  # f6: an orphan
@@ -184,6 +185,9 @@ def generated(seed: int, events: int = 70):
                 links.append(link(f"w{len(links)}", cause, effect, sources=rng.sample(names, 2),
                                   strength=rng.choice(("weak", "moderate", "strong")),
                                   confidence=rng.choice(("low", "medium", "high"))))
+    strong = rng.choice(made)["id"]  # one chain strong all along
+    if f"event:{strong}" != f"event:{outcome['id']}":
+        links += [link("s1", "factor:f3", f"event:{strong}"), link("s2", f"event:{strong}", f"event:{outcome['id']}")]
     if seed % 2 == 0:  # a feedback loop through two factors and an event
         middle = rng.choice(made)["id"]
         links += [link("loop1", "factor:f1", "factor:f2"), link("loop2", "factor:f2", f"event:{middle}"),
@@ -209,11 +213,11 @@ PARAMETER_SETS = [
 ]
 
 
-@pytest.mark.parametrize("seed", range(8))
-@pytest.mark.parametrize("parameters", range(len(PARAMETER_SETS)))
-def test_generated_cases_match_the_reference(seed, parameters):
+@pytest.mark.parametrize("seed", range(9))
+def test_generated_cases_match_the_reference(seed):
+    """Nine cases, each parameter set on three of them."""
     snap = generated(seed)
-    chosen = dict(PARAMETER_SETS[parameters])
+    chosen = dict(PARAMETER_SETS[seed % len(PARAMETER_SETS)])
     chosen.update(agency=sorted(snap.agencies)[seed % len(snap.agencies)],
                   date=sorted(e["date"] for e in snap.events.values())[40])
     assert_matches_reference(snap, **chosen)
@@ -223,8 +227,8 @@ def test_the_generated_cases_exercise_every_type_and_severity():
     """So that the comparison above is not vacuous: across the generated cases and the
     parameter sets, every item type the analysis knows occurs."""
     seen = Counter()
-    for seed in range(8):
-        for parameters in PARAMETER_SETS:
+    for seed in range(9):
+        for parameters in [PARAMETER_SETS[seed % len(PARAMETER_SETS)]]:
             ref = reference_of(generated(seed), **parameters)
             seen.update((i[0], i[1]) for i in ref.gaps() + ref.checks() + ref.patterns() + ref.chains()
                         + ref.loops())
