@@ -58,8 +58,12 @@ class ExportFormat:
     extension: str
     content_type: str
     make: Callable[[Request], bytes]
-    text: bool  # the finished file can be searched as text for leftover terms
+    text: bool  # the finished file is searched as text for leftover terms (else the maker checks its sources)
     help: str
+
+    @property
+    def binary(self) -> bool:
+        return self.content_type.split(";")[0] in ("image/png", "application/pdf")
 
 
 def _json(req: Request) -> bytes:
@@ -107,7 +111,7 @@ def _pdf(req: Request) -> bytes:
 def _html(req: Request) -> bytes:
     from causalmap.render.standalone import standalone_html
 
-    return standalone_html(req.snapshot(), req.filters)
+    return standalone_html(req.snapshot(), req.filters, req.title, check=req.verify)
 
 
 def _report(req: Request) -> bytes:
@@ -124,7 +128,7 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("svg", "svg", "image/svg+xml", _svg, True, "the map or timeline diagram"),
     ExportFormat("png", "png", "image/png", _png, False, "the map or timeline diagram as an image"),
     ExportFormat("pdf", "pdf", "application/pdf", _pdf, False, "the map or timeline, A3 landscape pages"),
-    ExportFormat("html", "html", "text/html; charset=utf-8", _html, True, "the interactive map, one offline file"),
+    ExportFormat("html", "html", "text/html; charset=utf-8", _html, False, "the interactive map, one offline file"),
     ExportFormat("report", "pdf", "application/pdf", _report, False, "the review report"),
 )}
 
