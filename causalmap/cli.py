@@ -196,7 +196,7 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
     from causalmap.view import ViewFilter
 
     chosen = FORMATS[fmt]
-    if output is None and not chosen.text:
+    if output is None and chosen.binary:
         raise UsageError(f"--format {fmt} writes a binary file; give it a name with -o, e.g. -o "
                          f"{case_id}.{chosen.extension}")
     if output is not None:
