@@ -24,7 +24,12 @@ CHANGE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def _same_site_only() -> Response | None:
     """Changes need the X-Causalmap header. A browser sends a custom header across sites only
     after a CORS preflight, which this API never grants, so another site's page cannot import
-    or edit anything through a user's browser (cross-site request forgery)."""
+    or edit anything through a user's browser (cross-site request forgery). Scripts signing in
+    with a bearer token need not send it: a browser never adds that header by itself."""
+    from flask import g
+
+    if g.get("caller") is not None and g.caller.via == "token":
+        return None
     if request.method in CHANGE_METHODS and request.headers.get("X-Causalmap") != "1":
         from causalmap.api.problems import problem
 
@@ -39,7 +44,9 @@ def _error(error: Exception) -> Response:
 
 @api.get("/cases")
 def cases() -> Response:
-    return jsonify(list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return jsonify(visible_cases(list_cases(get_store())))
 
 
 @api.get("/cases/<case_id>")
