@@ -42,6 +42,8 @@ def assert_matches_reference(snapshot, **parameters):
     """Every family of analyse() equals the reference's, item for item (order aside for the
     item lists, whose order is pinned separately)."""
     got, ref = run(snapshot, **parameters), reference_of(snapshot, **parameters)
+    # Every date here is a day, so every rule holds for certain (dates.py).
+    assert {i["certainty"] for f in ("gaps", "checks", "patterns") for i in got[f]} <= {"certain"}
     for family, expected in (("gaps", ref.gaps()), ("checks", ref.checks()), ("patterns", ref.patterns())):
         assert Counter(as_tuple(i) for i in got[family]) == Counter(expected), family
     assert [as_tuple(c) for c in got["causes"]["chains"]] == ref.chains()
@@ -73,10 +75,11 @@ def test_the_sample_matches_the_reference_in_every_family(sample):
 # The sample's analysis by family, type and severity: what a panel sees in the summary.
 SAMPLE_COUNTS = {
     "gaps": {
-        ("absent_from_meeting", "high"): 4, ("absent_from_meeting", "low"): 12, ("absent_from_meeting", "medium"): 1,
+        ("absent_from_meeting", "high"): 2, ("absent_from_meeting", "low"): 13, ("absent_from_meeting", "medium"): 2,
+        ("concern_not_referred", "medium"): 1,
         ("discrepant_accounts", "high"): 1, ("information_not_reached", "high"): 1, ("late_response", "high"): 5,
-        ("late_response", "medium"): 3, ("one_way_flow", "high"): 2, ("one_way_flow", "medium"): 1,
-        ("silent_pair", "high"): 14, ("silent_pair", "low"): 21, ("silent_pair", "medium"): 7,
+        ("late_response", "medium"): 3, ("one_way_flow", "medium"): 3,
+        ("silent_pair", "high"): 2, ("silent_pair", "low"): 37, ("silent_pair", "medium"): 3,
         ("unanswered_handoff", "high"): 1, ("unanswered_handoff", "medium"): 8,
     },
     "checks": {("orphan_factor", "medium"): 3, ("single_source", "high"): 10, ("single_source", "medium"): 2},
@@ -99,12 +102,14 @@ def test_the_sample_counts_by_type_and_severity(sample):
     assert counts(run(sample)) == SAMPLE_COUNTS
 
 
-def test_items_are_ordered_most_serious_first_then_by_date(sample):
+def test_items_are_ordered_by_score_then_severity_then_date(sample):
+    # Issue 10: lists are ordered by the ranking's score (ranking.py), ties by severity and date.
     result = run(sample)
     for family in ("gaps", "checks", "patterns"):
-        keys = [(["high", "medium", "low"].index(i["severity"]), i["period"]["start"] or "9999") for i in
-                result[family]]
+        keys = [(-i["score"], ["high", "medium", "low"].index(i["severity"]), i["period"]["earliest"] or "9999")
+                for i in result[family]]
         assert keys == sorted(keys), family
+        assert all(i["score"] == sum(r["points"] for r in i["reasons"]) for i in result[family])
 
 
 # -- generated cases ---------------------------------------------------------------------------
@@ -239,8 +244,8 @@ def test_the_generated_cases_exercise_every_type_and_severity():
         "unsupported_finding", "orphan_factor", "uncategorised", "recommendation_without_finding",
         "episode_without_appraisal", "start_again", "referral_without_feedback", "no_strategy_discussion",
         "agency_silent", "disagreement_without_escalation", "repeated_missed_appointments", "causal_chain",
-        "causal_loop"}
-    for kind in ("unanswered_handoff", "late_response", "silent_pair", "absent_from_meeting", "one_way_flow",
+        "causal_loop", "concern_not_referred"}
+    for kind in ("unanswered_handoff", "late_response", "silent_pair", "absent_from_meeting",
                  "single_source", "causal_chain", "start_again"):
         assert {s for t, s in seen if t == kind} >= {"high", "medium"}, kind
     assert {s for t, s in seen if t in ("silent_pair", "absent_from_meeting")} >= {"low"}
@@ -260,12 +265,13 @@ def test_response_days_reaches_late_responses():
 
 
 def test_window_days_reaches_silent_pairs():
-    snap = case(ev("g1", "2023-01-01", "gp"), ev("h1", "2023-01-02", "hv"), ev("g2", "2023-03-01", "gp"),
-                ev("h2", "2023-03-05", "hv"))
+    # Issue 10: concerns on both sides give the pair a reason to talk (medium or high).
+    snap = case(ev("g1", "2023-01-01", "gp", "medical"), ev("h1", "2023-01-02", "hv", concern=True),
+                ev("g2", "2023-03-01", "gp"), ev("h2", "2023-03-05", "hv"))
     assert of_type(run(snap), "gaps", "silent_pair") == [
-        ("silent_pair", "medium", ("gp", "hv"), ("g1", "g2", "h1", "h2"), "2023-01-01", "2023-03-31")]
+        ("silent_pair", "high", ("gp", "hv"), ("g1", "g2", "h1", "h2"), "2023-01-01", "2023-03-31")]
     assert of_type(run(snap, window_days=30), "gaps", "silent_pair") == [
-        ("silent_pair", "low", ("gp", "hv"), ("g1", "h1"), "2023-01-01", "2023-01-30")]
+        ("silent_pair", "medium", ("gp", "hv"), ("g1", "h1"), "2023-01-01", "2023-01-30")]
 
 
 def test_meeting_days_reaches_absences():
