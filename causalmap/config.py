@@ -35,6 +35,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAUSALMAP_PORT", "5000", "port of the web server"),
     Setting("CAUSALMAP_TRUSTED_HOSTS", "127.0.0.1,localhost", "host names the web server answers to "
             "(comma-separated; guards against DNS rebinding); add your proxy's name"),
+    Setting("CAUSALMAP_QUERY_TIMEOUT", "10", "seconds a named query may run on the server before it is stopped"),
     Setting("CAUSALMAP_RULES", None, "a JSON file of protocol timeliness rules replacing the shipped ones"),
 )
 
@@ -56,6 +57,7 @@ class Settings:
     port: int
     rules_file: Path | None
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    query_timeout: int = 10
 
     @property
     def local(self) -> bool:
@@ -98,4 +100,5 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         port=_int(env, "CAUSALMAP_PORT", 1, 65535),
         rules_file=Path(rules).expanduser() if rules else None,
         trusted_hosts=tuple(h.strip() for h in (env["CAUSALMAP_TRUSTED_HOSTS"] or "").split(",") if h.strip()),
+        query_timeout=_int(env, "CAUSALMAP_QUERY_TIMEOUT", 1, 3600),
     )
