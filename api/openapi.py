@@ -121,10 +121,14 @@ def document() -> dict[str, Any]:
                 "delete": _op("Delete an item (?version=N)", _ok("Deleted"), params=case + [section, item, {
                     "name": "version", "in": "query", "required": True, "schema": {"type": "integer"}}])},
             "/api/queries": {"get": _op("The analysts' named queries", _ok("Queries", {"type": "array"}))},
-            "/api/queries/{name}": {"get": _op("Run a named query across cases; its parameters as query arguments "
-                                               "(read as JSON when they can be)", _ok("Columns and rows"),
+            "/api/queries/{name}": {"get": _op("Run a named query across cases; its parameters and the case filters "
+                                               "(cases, board, region, review_kind, from_year, to_year) as query "
+                                               "arguments; format=csv answers text/csv",
+                                               _ok("Columns and rows (or CSV)"),
                                                params=[{"name": "name", "in": "path", "required": True,
-                                                        "schema": {"type": "string"}}])},
+                                                        "schema": {"type": "string"}},
+                                                       {"name": "format", "in": "query", "required": False,
+                                                        "schema": {"type": "string", "enum": ["json", "csv"]}}])},
             "/api/openapi.json": {"get": {"summary": "This document (no account needed)", "security": [],
                                           "responses": {"200": _ok("OpenAPI")}}},
         },

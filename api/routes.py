@@ -267,17 +267,33 @@ def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
 
 @api.get("/queries")
 def queries() -> Response:
+    """Every named query with its typed parameters (the case filters included) and columns."""
     from causalmap.named_queries import load_queries
 
-    return jsonify([{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                    for q in load_queries().values()])
+    return jsonify([q.as_dict() for q in load_queries().values()])
 
 
 @api.get("/queries/<name>")
 def query(name: str) -> Response:
-    from causalmap.named_queries import parse_value, run_query
+    """Run a named query: its parameters as query arguments (a list as a,b or repeated), format json or csv."""
+    from causalmap.named_queries import csv_text, get_query, parse_value, run_query
 
-    return jsonify(run_query(get_store(), name, {k: parse_value(v) for k, v in request.args.items()}))
+    get_query(name)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"format={fmt!r}: use json or csv")
+    given: dict[str, Any] = {}
+    for key in request.args:
+        if key == "format":
+            continue
+        values = request.args.getlist(key)
+        given[key] = [parse_value(v) for v in values] if len(values) > 1 else parse_value(values[0])
+    settings = get_settings()
+    result = run_query(get_store(), name, given, timeout=settings.query_timeout, rules_file=settings.rules_file)
+    if fmt == "csv":
+        return Response(csv_text(result), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return jsonify(result)
 
 
 @api.get("/openapi.json")

@@ -349,30 +349,39 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text")
-@FORMAT
+              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text; "
+                   "lists may also be given as a,b,c")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text for people, json for scripts, csv for spreadsheets")
 @click.pass_obj
 def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
-    from causalmap.named_queries import load_queries, parse_value, run_query
+    """Run an analysts' named query across cases (structured fields only); without NAME, list them.
+
+    Every query also takes the case filters cases, board, region, review_kind, from_year and
+    to_year. Queries over the stored analysis first analyse any case changed since.
+    """
+    from causalmap.named_queries import csv_text, get_query, load_queries, parse_value, run_query, text_table
 
     if name is None:
         queries = load_queries()
-        emit(fmt, [{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                   for q in queries.values()],
-             "\n".join(f"{q.name:<36} {q.title}" for q in queries.values()))
+        if fmt == "csv":
+            raise UsageError("the list of queries comes as text or json")
+        emit(fmt, [q.as_dict() for q in queries.values()],
+             "\n".join(f"{q.name:<40} {q.title}" for q in queries.values()))
         return
+    get_query(name)
     values = {}
     for pair in params:
         key, sep, raw = pair.partition("=")
         if not sep:
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
-        values[key] = parse_value(raw)
-    result = run_query(ctx.store(), name, values)
-    lines = [result["title"], "\t".join(result["columns"])]
-    lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
-                        for c in result["columns"]) for row in result["rows"]]
-    emit(fmt, result, "\n".join(lines))
+        values[key.strip()] = parse_value(raw)
+    result = run_query(ctx.store(), name, values, timeout=ctx.settings.query_timeout,
+                       rules_file=ctx.settings.rules_file)
+    if fmt == "csv":
+        click.echo(csv_text(result), nl=False)
+    else:
+        emit(fmt, result, text_table(result))
 
 
 # -- sample and settings -------------------------------------------------------------
