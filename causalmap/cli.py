@@ -47,6 +47,13 @@ class Context:
             self._store.close()
 
 
+def _audit(ctx: Context, action: str, **entry: Any) -> None:
+    """Record what the command did in the audit trail (see causalmap audit)."""
+    from causalmap.accounts.cli import audit_cli
+
+    audit_cli(ctx, action, **entry)
+
+
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
 
 
@@ -153,6 +160,7 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
 
     table = read_table(file, sheet)
     report = import_chronology(ctx.store(), case_id, table, title=title)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "import", "file": file.name})
     lines = [f"Created case {case_id}." if report.case_created else f"Imported into case {case_id}."]
     for label, counts in (("created", report.created), ("updated", report.updated)):
         lines.append(f"  {label}: " + ", ".join(f"{n} {plural(kind, n)}" for kind, n in counts.items()))
@@ -170,6 +178,7 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None) -> Non
     from causalmap.interchange.case_json import dumps, export_case
 
     text = dumps(export_case(ctx.store(), case_id))
+    _audit(ctx, "case.export", case_id=case_id, detail={"command": "export"})
     if output is None:
         click.echo(text, nl=False)
     else:
@@ -193,6 +202,7 @@ def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> No
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
     result = import_case(ctx.store(), doc, as_id=as_id)
+    _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
     emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
 
@@ -251,6 +261,7 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
             raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
         click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
     removed = delete_case(store, case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "case delete", "deleted_nodes": removed})
     emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},
          f"Deleted case {case_id} ({removed} nodes).")
 
@@ -325,6 +336,7 @@ def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str)
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
         values[key] = parse_value(raw)
     result = run_query(ctx.store(), name, values)
+    _audit(ctx, "query", target=name, detail={"parameters": values})
     lines = [result["title"], "\t".join(result["columns"])]
     lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
                         for c in result["columns"]) for row in result["rows"]]
@@ -357,6 +369,7 @@ def sample_load(ctx: Context, as_id: str | None, replace: bool, fmt: str) -> Non
             return
         delete_case(store, case_id)
     result = import_case(store, sample_document(), as_id=case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "sample load"})
     emit(fmt, {**result, "loaded": True}, f"Loaded the sample case {case_id}.")
 
 
@@ -392,9 +405,10 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
 
-from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+from causalmap.accounts.cli import COMMANDS as ADMIN_COMMANDS  # noqa: E402  (user, audit, backup, restore)
 
-cli.add_command(user_group)
+for _command in ADMIN_COMMANDS:
+    cli.add_command(_command)
 
 
 # -- entry point ---------------------------------------------------------------------

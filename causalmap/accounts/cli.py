@@ -202,3 +202,28 @@ def serve_login_link(ctx: Context, host: str, port: int) -> str:
     token = users.issue_login_token(store, name)
     audit_cli(ctx, "user.link", target=name)
     return login_link(local_base_url(host, port), token)
+
+
+@click.command("audit")
+@click.option("--case", "case_id", help="only entries about this case")
+@click.option("--user", "user", help="only entries by this account (cli:NAME for the command line)")
+@click.option("--since", help="only entries from this date (YYYY-MM-DD) or moment (YYYY-MM-DDTHH:MM), UTC")
+@click.option("--action", help="only this action: case.read, case.change, case.export, query, login, user.add, ...")
+@click.option("--limit", type=click.IntRange(min=1), help="only the newest N entries")
+@FORMAT
+@click.pass_obj
+def audit_command(ctx: Context, case_id: str | None, user: str | None, since: str | None, action: str | None,
+                  limit: int | None, fmt: str) -> None:
+    """The audit trail, oldest first: who read, changed, exported or queried what, and who was refused."""
+    from causalmap.store.audit import parse_since, read_entries
+
+    entries = read_entries(ctx.store(), case_id=case_id, user=user, since=parse_since(since) if since else None,
+                           action=action, limit=limit)
+    lines = [f"{e['at'][:19]}Z  {e['user'] or '-':<20} {e['action']:<12} {e['case'] or '-':<20} "
+             f"{e['target'] or '-':<20} {e['outcome']}{' ' + str(e['status']) if e['status'] else ''}"
+             f"{'  ' + e['method'] + ' ' + e['path'] if e['method'] else ''}" for e in entries]
+    emit(fmt, entries, "\n".join(lines) or "No audit entries match.")
+
+
+#: The administrators' commands, added to the `causalmap` group.
+COMMANDS = (user_group, audit_command)
