@@ -171,6 +171,53 @@ def client(app, admin_token):
     return test_client
 
 
+@dataclass
+class LiveAPI:
+    """The app served over real HTTP on a free port, for tests that need concurrent requests."""
+
+    base: str
+    headers: dict[str, str]
+
+    def request(self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None,
+                data: bytes | None = None) -> tuple[int, object]:
+        """Send one request; returns (status, parsed JSON or text). Never raises on 4xx/5xx."""
+        import urllib.error
+        import urllib.request
+
+        sent = {**self.headers, **(headers or {})}
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def live_api(app) -> Iterator[LiveAPI]:
+    """A threaded Werkzeug server over the test app; `headers` go with every request
+    (add an Authorization header here once requests need an account)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveAPI(f"http://127.0.0.1:{server.server_port}", {"X-Causalmap": "1"})
+    finally:
+        server.shutdown()
+        thread.join()
+
+
 @pytest.fixture
 def signed_in(app, store, new_user):
     """A browser-like client signed in through a one-time login link as a new account of a role

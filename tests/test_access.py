@@ -41,6 +41,10 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, int, int, int, int]]]
                                                (401, 200, 200, 200, 404)),
     ("POST", "/api/cases/<case_id>/chronology"): (f"/api/cases/{ON}/chronology", {}, (401, 400, 400, 403, 404)),
     ("GET", "/api/cases/<case_id>/document"): (f"/api/cases/{ON}/document", None, (401, 200, 403, 200, 404)),
+    ("GET", "/api/cases/<case_id>/export"): (f"/api/cases/{ON}/export?format=json", None, (401, 200, 403, 200, 404)),
+    ("GET", "/api/cases/<case_id>/redactions"): (f"/api/cases/{ON}/redactions", None, (401, 200, 200, 200, 404)),
+    # The redaction list decides what exports for publication hide: it is theirs who export.
+    ("PUT", "/api/cases/<case_id>/redactions"): (f"/api/cases/{ON}/redactions", {}, (401, 400, 403, 400, 404)),
     ("PUT", "/api/cases/<case_id>/layout"): (f"/api/cases/{ON}/layout", [], (401, 400, 400, 400, 404)),
     ("GET", "/api/cases/<case_id>/map"): (f"/api/cases/{ON}/map", None, (401, 200, 200, 200, 404)),
     ("GET", "/api/cases/<case_id>/network"): (f"/api/cases/{ON}/network", None, (401, 200, 200, 200, 404)),
@@ -145,6 +149,8 @@ def test_rules_classify_routes_other_work_will_add():
     assert permission_for(rule("/api/cases/<case_id>/export/<fmt>", "api.x"), "GET") is Permission.EXPORT_CASE
     assert permission_for(rule("/api/cases/<case_id>/layout/<name>", "api.y"), "PUT") is Permission.READ_CASE
     assert permission_for(rule("/api/cases/<case_id>/notes", "api.z"), "POST") is Permission.EDIT_CASE
+    assert permission_for(rule("/api/cases/<case_id>/redactions", "api.r"), "PUT") is Permission.EXPORT_CASE
+    assert permission_for(rule("/api/cases/<case_id>/redactions", "api.r"), "GET") is Permission.READ_CASE
     assert permission_for(rule("/api/cases/<case_id>/notes", "api.z"), "GET") is Permission.READ_CASE
     assert permission_for(rule("/queries", "pages.queries"), "GET") is Permission.RUN_QUERIES
     assert permission_for(rule("/api/queries/<name>/csv", "api.q"), "GET") is Permission.RUN_QUERIES
