@@ -3,7 +3,9 @@ its local administrator (they can read the database's password file anyway)."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -225,5 +227,60 @@ def audit_command(ctx: Context, case_id: str | None, user: str | None, since: st
     emit(fmt, entries, "\n".join(lines) or "No audit entries match.")
 
 
+@click.command("backup")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="the backup file to write (readable by you only)")
+@FORMAT
+@click.pass_obj
+def backup_command(ctx: Context, output: Path, fmt: str) -> None:
+    """Write every case, the accounts and the audit trail to one file (owner-only, 0600).
+
+    Passwords and tokens are in it only as hashes and digests; it is still as sensitive as the
+    cases themselves: keep it on encrypted storage.
+    """
+    from causalmap.backup import make_backup
+    from causalmap.export import write_owner_only
+
+    doc = make_backup(ctx.store())
+    write_owner_only(output, (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    summary = {"ok": True, "file": str(output), "cases": len(doc["cases"]), "accounts": len(doc["accounts"]),
+               "audit_entries": len(doc["audit"])}
+    audit_cli(ctx, "backup", detail={k: v for k, v in summary.items() if k != "ok"})
+    emit(fmt, summary, f"Wrote {summary['cases']} cases, {summary['accounts']} accounts and "
+                       f"{summary['audit_entries']} audit entries to {output} (readable by you only).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@FORMAT
+@click.pass_obj
+def restore_command(ctx: Context, file: Path, yes: bool, fmt: str) -> None:
+    """Restore a backup: its cases replace those of the same id, its accounts replace every account,
+    its audit entries join the trail. Checks the whole file first; asks unless --yes."""
+    from causalmap.backup import check_backup, restore_backup
+    from causalmap.errors import InvalidInput
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    errors = check_backup(doc)
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {file}; nothing was "
+                           "restored", errors)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"restoring {file} replaces cases and every account; it needs confirmation: add --yes")
+        click.confirm(f"Restore {len(doc['cases'])} cases and replace every account with the {len(doc['accounts'])} "
+                      f"of {file}?", abort=True)
+    result = restore_backup(ctx.store(), doc)
+    audit_cli(ctx, "restore", detail={k: v for k, v in result.items() if k != "ok"} | {"file": str(file)})
+    emit(fmt, result, f"Restored {len(doc['cases'])} cases ({len(result['cases_replaced'])} replaced), "
+                      f"{result['accounts']} accounts, and added {result['audit_entries_added']} audit entries.")
+
+
 #: The administrators' commands, added to the `causalmap` group.
-COMMANDS = (user_group, audit_command)
+COMMANDS = (user_group, audit_command, backup_command, restore_command)
