@@ -25,7 +25,7 @@ demo: install  ## start Neo4j, load the sample case, serve the UI at http://127.
 	$(BIN)/causalmap db start
 	$(BIN)/causalmap sample load
 	$(BIN)/causalmap case show ashdown-2024
-	@echo "Open http://127.0.0.1:5000/cases/ashdown-2024 (Ctrl+C stops the web server; 'make db-stop' stops Neo4j)"
+	@echo "Open the one-time login link printed below (Ctrl+C stops the web server; 'make db-stop' stops Neo4j)"
 	$(BIN)/causalmap serve
 
 test: install  ## start what the tests need, run every test, stop what it started

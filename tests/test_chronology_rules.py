@@ -214,6 +214,14 @@ def test_account_of_needs_an_existing_event():
 
 
 # -- decisions, flags, sectors ------------------------------------------------------------
+def test_a_concern_column_marks_the_event_and_takes_only_yes_or_no():
+    header = HEADER + ["concern"]
+    out = check_chronology(table(good(event_id="a") + ["yes"], good(event_id="b") + [""], header=header))
+    assert (out.events["a"]["concern"], out.events["b"]["concern"]) == (True, False)
+    assert errors_of(table(good(event_id="a") + ["maybe"], header=header)) == [
+        (2, "concern", "maybe", "use yes or no")]
+
+
 def test_decisions_become_records_and_not_taken_is_kept():
     header = HEADER + ["decision", "decision_taken"]
     out = check_chronology(table(good() + ["No strategy discussion", "no"], header=header))
