@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -31,13 +32,14 @@ def _children(pid: int) -> list[int]:
 def served(neo4j_env):
     port = _free_port()
     env = {**os.environ, **neo4j_env, "CAUSALMAP_PORT": str(port)}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "causalmap"), "serve", "--workers", "2"], env=env,
+    server = subprocess.Popen([str(Path(sys.executable).parent / "causalmap"), "serve", "--workers", "2",
+                               "--no-login-link"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/cases", timeout=5) as answer:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as answer:
                     if answer.status == 200:
                         break
             except OSError:
@@ -57,9 +59,12 @@ def test_serve_runs_gunicorn_with_the_workers_asked_for_on_loopback(served):
     local = {line.split()[1] for line in listening if line.split()[3] == "0A"}  # 0A: LISTEN
     assert f"0100007F:{port:04X}" in local  # 127.0.0.1 only
     assert f"00000000:{port:04X}" not in local
-    for _ in range(6):  # both workers answer, each with its own connection
+    for _ in range(6):  # the workers answer, each with its own connection: the sign-in page, and the API
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
             assert page.status == 200 and b"<html" in page.read().lower()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/cases", timeout=10)
+        assert refused.value.code == 401
 
 
 def test_serve_stops_cleanly_and_says_how_it_serves(served):
