@@ -23,8 +23,8 @@ def _case_param() -> dict[str, Any]:
 def _op(summary: str, ok: dict[str, Any], *, params: list[dict[str, Any]] | None = None,
         body: dict[str, Any] | None = None, status: str = "200") -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "parameters": params or [],
-                          "responses": {status: ok, "400": PROBLEM, "404": PROBLEM, "409": PROBLEM, "422": PROBLEM,
-                                        "503": PROBLEM}}
+                          "responses": {status: ok, "400": PROBLEM, "401": PROBLEM, "403": PROBLEM, "404": PROBLEM,
+                                        "409": PROBLEM, "422": PROBLEM, "503": PROBLEM}}
     if body:
         op["requestBody"] = {"required": True, "content": body}
     return op
@@ -78,7 +78,11 @@ def document() -> dict[str, Any]:
         "info": {"title": "causalmap API", "version": __version__,
                  "description": "Case graphs of child-safeguarding reviews: chronologies, the causal map, analysis. "
                                 "Errors are problem details. Updates and deletes carry the item's version; a stale "
-                                "version is refused with 409."},
+                                "version is refused with 409. Every operation but this document needs an account: "
+                                "send `Authorization: Bearer TOKEN` (`causalmap user token NAME`); without one the "
+                                "answer is 401, without the role's permission 403, and a case you are not on answers "
+                                "404 as if it did not exist."},
+        "security": [{"bearer": []}],
         "paths": {
             "/api/cases": {"get": _op("List the cases", _ok("Cases", {"type": "array"})),
                            "post": _op("Create a case ({id, title})", _ok("The new case"), body=json_body,
@@ -117,13 +121,22 @@ def document() -> dict[str, Any]:
                 "delete": _op("Delete an item (?version=N)", _ok("Deleted"), params=case + [section, item, {
                     "name": "version", "in": "query", "required": True, "schema": {"type": "integer"}}])},
             "/api/queries": {"get": _op("The analysts' named queries", _ok("Queries", {"type": "array"}))},
-            "/api/queries/{name}": {"get": _op("Run a named query across cases; its parameters as query arguments "
-                                               "(read as JSON when they can be)", _ok("Columns and rows"),
+            "/api/queries/{name}": {"get": _op("Run a named query across cases; its parameters and the case filters "
+                                               "(cases, board, region, review_kind, from_year, to_year) as query "
+                                               "arguments; format=csv answers text/csv",
+                                               _ok("Columns and rows (or CSV)"),
                                                params=[{"name": "name", "in": "path", "required": True,
-                                                        "schema": {"type": "string"}}])},
-            "/api/openapi.json": {"get": {"summary": "This document", "responses": {"200": _ok("OpenAPI")}}},
+                                                        "schema": {"type": "string"}},
+                                                       {"name": "format", "in": "query", "required": False,
+                                                        "schema": {"type": "string", "enum": ["json", "csv"]}}])},
+            "/api/openapi.json": {"get": {"summary": "This document (no account needed)", "security": [],
+                                          "responses": {"200": _ok("OpenAPI")}}},
         },
-        "components": {"schemas": {"Problem": {"type": "object", "properties": {
+        "components": {"securitySchemes": {"bearer": {
+            "type": "http", "scheme": "bearer",
+            "description": "An API token from `causalmap user token NAME`; the web UI signs in with a session "
+                           "cookie and sends its CSRF token in X-CSRF-Token on changes."}},
+                       "schemas": {"Problem": {"type": "object", "properties": {
             "type": {"type": "string"}, "title": {"type": "string"}, "status": {"type": "integer"},
             "detail": {"type": "string"},
             "errors": {"type": "array", "items": {"type": "object", "properties": {

@@ -24,7 +24,12 @@ CHANGE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def _same_site_only() -> Response | None:
     """Changes need the X-Causalmap header. A browser sends a custom header across sites only
     after a CORS preflight, which this API never grants, so another site's page cannot import
-    or edit anything through a user's browser (cross-site request forgery)."""
+    or edit anything through a user's browser (cross-site request forgery). Scripts signing in
+    with a bearer token need not send it: a browser never adds that header by itself."""
+    from flask import g
+
+    if g.get("caller") is not None and g.caller.via == "token":
+        return None
     if request.method in CHANGE_METHODS and request.headers.get("X-Causalmap") != "1":
         from causalmap.api.problems import problem
 
@@ -39,7 +44,9 @@ def _error(error: Exception) -> Response:
 
 @api.get("/cases")
 def cases() -> Response:
-    return jsonify(list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return jsonify(visible_cases(list_cases(get_store())))
 
 
 @api.get("/cases/<case_id>")
@@ -260,17 +267,33 @@ def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
 
 @api.get("/queries")
 def queries() -> Response:
+    """Every named query with its typed parameters (the case filters included) and columns."""
     from causalmap.named_queries import load_queries
 
-    return jsonify([{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                    for q in load_queries().values()])
+    return jsonify([q.as_dict() for q in load_queries().values()])
 
 
 @api.get("/queries/<name>")
 def query(name: str) -> Response:
-    from causalmap.named_queries import parse_value, run_query
+    """Run a named query: its parameters as query arguments (a list as a,b or repeated), format json or csv."""
+    from causalmap.named_queries import csv_text, get_query, parse_value, run_query
 
-    return jsonify(run_query(get_store(), name, {k: parse_value(v) for k, v in request.args.items()}))
+    get_query(name)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"format={fmt!r}: use json or csv")
+    given: dict[str, Any] = {}
+    for key in request.args:
+        if key == "format":
+            continue
+        values = request.args.getlist(key)
+        given[key] = [parse_value(v) for v in values] if len(values) > 1 else parse_value(values[0])
+    settings = get_settings()
+    result = run_query(get_store(), name, given, timeout=settings.query_timeout, rules_file=settings.rules_file)
+    if fmt == "csv":
+        return Response(csv_text(result), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return jsonify(result)
 
 
 @api.get("/openapi.json")

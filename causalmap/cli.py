@@ -45,6 +45,7 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
@@ -348,30 +349,39 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text")
-@FORMAT
+              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text; "
+                   "lists may also be given as a,b,c")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text for people, json for scripts, csv for spreadsheets")
 @click.pass_obj
 def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
-    from causalmap.named_queries import load_queries, parse_value, run_query
+    """Run an analysts' named query across cases (structured fields only); without NAME, list them.
+
+    Every query also takes the case filters cases, board, region, review_kind, from_year and
+    to_year. Queries over the stored analysis first analyse any case changed since.
+    """
+    from causalmap.named_queries import csv_text, get_query, load_queries, parse_value, run_query, text_table
 
     if name is None:
         queries = load_queries()
-        emit(fmt, [{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                   for q in queries.values()],
-             "\n".join(f"{q.name:<36} {q.title}" for q in queries.values()))
+        if fmt == "csv":
+            raise UsageError("the list of queries comes as text or json")
+        emit(fmt, [q.as_dict() for q in queries.values()],
+             "\n".join(f"{q.name:<40} {q.title}" for q in queries.values()))
         return
+    get_query(name)
     values = {}
     for pair in params:
         key, sep, raw = pair.partition("=")
         if not sep:
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
-        values[key] = parse_value(raw)
-    result = run_query(ctx.store(), name, values)
-    lines = [result["title"], "\t".join(result["columns"])]
-    lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
-                        for c in result["columns"]) for row in result["rows"]]
-    emit(fmt, result, "\n".join(lines))
+        values[key.strip()] = parse_value(raw)
+    result = run_query(ctx.store(), name, values, timeout=ctx.settings.query_timeout,
+                       rules_file=ctx.settings.rules_file)
+    if fmt == "csv":
+        click.echo(csv_text(result), nl=False)
+    else:
+        emit(fmt, result, text_table(result))
 
 
 # -- sample and settings -------------------------------------------------------------
@@ -414,18 +424,41 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn worker processes (default: one per core)")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, not gunicorn")
+@click.option("--login-link/--no-login-link", default=True, show_default=True,
+              help="print a one-time login link for the local administrator (made, without a password, "
+                   "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None) -> None:
-    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
-    from werkzeug.serving import run_simple
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, dev: bool,
+              login_link: bool) -> None:
+    """Serve the web UI and the JSON API with gunicorn (loopback only unless you say otherwise)."""
+    from causalmap.accounts.cli import serve_login_link
+    from causalmap.web.server import default_workers, run_development, run_production
 
-    from causalmap.web import create_app
-
-    app = create_app(store=ctx.store())
+    ctx.store()  # connect (starting the local Neo4j) now, so a problem is one clear line
     host = host or ctx.settings.host
     port = port or ctx.settings.port
-    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    link = serve_login_link(ctx, host, port) if login_link else None
+    ctx.close()  # each worker opens its own connection after the fork
+    if dev:
+        click.echo(f"causalmap (development server, reloading) at http://{host}:{port}/ (Ctrl+C to stop)",
+                   err=True)
+    else:
+        workers = workers or default_workers()
+        click.echo(f"causalmap is serving at http://{host}:{port}/ with gunicorn, {workers} worker"
+                   f"{'s' if workers != 1 else ''} (Ctrl+C to stop)", err=True)
+    if link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {link}", err=True)
+    if dev:
+        run_development(host, port)
+    else:
+        run_production(host, port, workers)
+
+
+from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+
+cli.add_command(user_group)
 
 
 # -- entry point ---------------------------------------------------------------------
