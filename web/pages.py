@@ -14,6 +14,7 @@ from causalmap import vocab
 from causalmap.analysis.report import Parameters
 from causalmap.case_analysis import analyse_case
 from causalmap.store.cases import case_summary, list_cases
+from causalmap.store.redactions import read_redactions
 
 pages = Blueprint("pages", __name__)
 VIS_DIR = os.path.join(os.path.dirname(pyvis.__file__), "lib", "vis-9.1.2")
@@ -48,15 +49,18 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
         for item in analysis[family]:
             counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
     first = [i for i in analysis["gaps"] + analysis["patterns"] if i["severity"] == "high"][:8]
+    terms = [t.as_dict() for t in read_redactions(get_store(), case_id)]
     return render_template("case.html", summary=summary, case=summary["case"], counts=counts, first=first,
                            leverage=analysis["causes"]["leverage"], typology=vocab.TYPOLOGY,
-                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES)
+                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES,
+                           redactions=terms, redaction_count=len(terms))
 
 
 @pages.get("/cases/<case_id>/map")
 def case_map(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
-    return render_template("map.html", case=summary["case"], forms=FORMS)
+    return render_template("map.html", case=summary["case"], forms=FORMS,
+                           redaction_count=len(read_redactions(get_store(), case_id)))
 
 
 @pages.get("/cases/<case_id>/records")
