@@ -45,7 +45,14 @@ class Request:
                                "(in text causalmap adds, such as a label); nothing was written")
 
     def snapshot(self):  # type: ignore[no-untyped-def]
-        return snapshot_of(self.doc)
+        """The snapshot the drawings are made from: with an agency filter, only the chosen agencies
+        have lanes (the document keeps the others that its records still name)."""
+        snapshot = snapshot_of(self.doc)
+        if self.filters.agencies:
+            acting = {r.get("agency") for r in [*snapshot.events.values(), *snapshot.decisions.values()]}
+            snapshot.agencies = {a: r for a, r in snapshot.agencies.items()
+                                 if a in self.filters.agencies or a in acting}
+        return snapshot
 
     @property
     def title(self) -> str:

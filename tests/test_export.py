@@ -119,7 +119,7 @@ def test_the_csv_imports_back_to_the_same_events(cli, store, sample_case, new_ca
     ran = cli("import", copy, str(tmp_path / "chronology.csv"))
     assert ran.code == 0, ran.err
     fields = ("id", "date", "date_precision", "time", "kind", "description", "agency", "source", "disputed",
-              "notes", "to_agencies", "participants", "responds_to", "account_of")
+              "concern", "notes", "to_agencies", "participants", "responds_to", "account_of")
 
     def events(case_id: str) -> list[tuple]:
         return sorted(tuple(str(e.get(f)) for f in fields) for e in case_document(store, case_id)["events"])

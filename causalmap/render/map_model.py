@@ -114,7 +114,7 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
              "unanswered": e["id"] in unanswered}
             for e in sorted(snapshot.events.values(), key=lambda e: (e["date"], e["id"]))
             if e["kind"] in vocab.COMMUNICATION_KINDS for to in e["to_agencies"]],
-        "silences": [{"agency": i.agencies[0], "start": i.start.isoformat(), "end": i.end.isoformat()}
-                     for i in agency_silent(snapshot)],
+        "silences": [{"agency": i.agencies[0], "start": d["period"]["start"], "end": d["period"]["end"]}
+                     for i in agency_silent(snapshot) for d in [i.as_dict()]],
         "layout_saved": bool(layout),
     }
