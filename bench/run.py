@@ -6,7 +6,7 @@ import json
 import sys
 from pathlib import Path
 
-from bench import analysis_bench, import_bench, ui_bench
+from bench import analysis_bench, export_bench, import_bench, ui_bench
 from bench.server import bench_store
 
 
@@ -43,6 +43,18 @@ def main(which: list[str]) -> None:
             print(f"  map page laid out and drawn in headless Chromium: {r['page_s']:.2f} s (target 3 s); floor, a "
                   f"bare vis-network page with the same data: {r['bare_page_s']:.2f} s; ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
+        if not which or "export" in which:
+            r = export_bench.run(store)
+            results["export"] = r
+            print(f"diagrams of a {r['nodes']:,.0f}-node case, median of 3 runs, floor = Graphviz's neato -n2 alone "
+                  "on the same DOT:")
+            print(f"  SVG: {r['svg_s']:.2f} s (floor {r['svg_floor_s']:.2f} s, ratio {r['svg_ratio']:.1f}x), "
+                  f"{r['svg_bytes'] / 1e6:.1f} MB")
+            print(f"  PDF: {r['pdf_s']:.2f} s (floor {r['pdf_floor_s']:.2f} s, ratio {r['pdf_ratio']:.1f}x), "
+                  f"{r['pdf_pages']:.0f} A3 pages, {r['pdf_bytes'] / 1e6:.1f} MB")
+            print(f"review report of a {r['report_events']:.0f}-event case: {r['report_s']:.2f} s (target < 10 s), "
+                  f"{r['report_pages']:.0f} pages; floor, Graphviz drawing its two figures: "
+                  f"{r['report_floor_s']:.2f} s; ratio {r['report_ratio']:.1f}x")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
