@@ -231,6 +231,30 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
                    f"{' (' + detail + ')' if detail else ''}.", err=True)
 
 
+@cli.command("redactions")
+@click.argument("case_id")
+@click.option("--set", "set_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="replace the list with the terms of FILE (CSV term,replacement)")
+@FORMAT
+@click.pass_obj
+def redactions_cmd(ctx: Context, case_id: str, set_file: Path | None, fmt: str) -> None:
+    """Show the case's redaction list, or replace it from a CSV file (--set FILE).
+
+    The list is kept with the case and used by `causalmap export --redacted`, by the Export
+    menu's "Redacted for publication" and by `GET /api/cases/ID/export?redact=1`.
+    """
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions, save_redactions
+
+    terms = (save_redactions(ctx.store(), case_id, read_redaction_file(set_file)) if set_file
+             else read_redactions(ctx.store(), case_id))
+    lines = [f"{t.term} -> {t.replacement}" for t in terms] or ["The redaction list is empty."]
+    if set_file:
+        plural_s = "s" if len(terms) != 1 else ""
+        lines.insert(0, f"Saved the redaction list of case {case_id}: {len(terms)} term{plural_s}.")
+    emit(fmt, {"case_id": case_id, "terms": [t.as_dict() for t in terms]}, "\n".join(lines))
+
+
 @cli.command("import-case")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as", "as_id", help="store the case under this id instead of the one in the file")

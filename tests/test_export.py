@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import stat
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,6 +20,7 @@ from causalmap.interchange.case_json import import_case
 from causalmap.interchange.graph_files import case_graph
 from causalmap.render.report import SECTIONS
 from causalmap.samples import sample_document
+from causalmap.store.redactions import save_redactions
 
 FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
 TERMS = {"Ms R": "the mother", "Mr T": "her partner", "Ashdown": "Northshire", "Millbrook": "the surgery"}
@@ -76,6 +78,18 @@ def test_the_svg_names_every_agency_and_both_views_are_drawn(cli, sample_case, t
         assert SAMPLE_AGENCIES <= texts, view
         assert ("Contributory factors" in texts) == (view == "map")
         assert {"Oct 2022", "2023", "2024"} <= texts  # the date axis
+    boxes = []  # the items' boxes on the map: no two overlap, so no label sits on another
+    root = ET.parse(tmp_path / "map.svg").getroot()
+    for group in root.iter("{http://www.w3.org/2000/svg}g"):
+        title = group.find("{http://www.w3.org/2000/svg}title")
+        if group.get("class") == "node" and title is not None and title.text.startswith("n"):
+            shape = next(e for e in group.iter() if e.tag.endswith(("polygon", "path")))
+            numbers = [float(n) for n in re.findall(r"-?\d+(?:\.\d+)?", shape.get("points") or shape.get("d"))]
+            boxes.append((min(numbers[0::2]), min(numbers[1::2]), max(numbers[0::2]), max(numbers[1::2])))
+    assert len(boxes) == 93 + 10 + 18
+    overlapping = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                   if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+    assert overlapping == []
     timeline = (tmp_path / "timeline.svg").read_text()
     assert timeline.count('xlink:title="Unanswered ') == 9  # each unanswered communication marked
 
@@ -170,10 +184,14 @@ def test_the_command_says_how_many_replacements_it_made(cli, store, case_id, tmp
     assert "Ms R" not in ran.out and "07700" not in ran.out and "@example" not in ran.out
 
 
-def test_the_stored_redaction_list_is_used_with_redacted(cli, client, sample_case, tmp_path):
-    put = client.put(f"/api/cases/{sample_case}/redactions", json={"terms": [{"term": "Westmarch",
-                                                                               "replacement": "Eastshire"}]})
-    assert put.status_code == 200
+def test_the_stored_redaction_list_is_used_with_redacted(cli, store, sample_case, tmp_path):
+    names = tmp_path / "names.csv"
+    names.write_text("term,replacement\nWestmarch,Eastshire\n", encoding="utf-8")
+    ran = cli("redactions", sample_case, "--set", str(names))
+    assert (ran.code, ran.out) == (0, f"Saved the redaction list of case {sample_case}: 1 term.\n"
+                                      "Westmarch -> Eastshire\n")
+    assert cli("redactions", sample_case, "--format", "json").json() == {
+        "case_id": sample_case, "terms": [{"term": "Westmarch", "replacement": "Eastshire"}]}
     try:
         export(cli, sample_case, "svg", tmp_path / "r.svg", "--redacted")
         text = (tmp_path / "r.svg").read_text()
@@ -181,7 +199,7 @@ def test_the_stored_redaction_list_is_used_with_redacted(cli, client, sample_cas
         export(cli, sample_case, "svg", tmp_path / "plain.svg")
         assert "Westmarch Police" in (tmp_path / "plain.svg").read_text()
     finally:
-        client.put(f"/api/cases/{sample_case}/redactions", json={"terms": []})
+        save_redactions(store, sample_case, [])
 
 
 def test_filters_apply_to_every_format(cli, sample_case, tmp_path):
