@@ -295,7 +295,8 @@ def test_the_api_refuses_bad_export_parameters_with_a_problem(client, sample_cas
 def test_the_api_redacts_with_the_stored_list(client, sample_case):
     assert client.put(f"/api/cases/{sample_case}/redactions",
                       json={"terms": [{"term": "K", "replacement": "Child K"}]}).status_code == 422
-    client.put(f"/api/cases/{sample_case}/redactions", json={"terms": [{"term": "Ashdown", "replacement": "Town"}]})
+    terms = {"terms": [{"term": "Ashdown", "replacement": "Town"}]}
+    client.put(f"/api/cases/{sample_case}/redactions", json=terms)
     try:
         assert client.get(f"/api/cases/{sample_case}/redactions").json["terms"] == [
             {"term": "Ashdown", "replacement": "Town"}]
