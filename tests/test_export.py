@@ -264,6 +264,12 @@ def test_exports_are_readable_by_their_owner_only_whatever_the_umask(cli, sample
     assert stat.S_IMODE((tmp_path / "case.json").stat().st_mode) == 0o600
 
 
+def test_a_device_is_written_into_never_replaced(cli, sample_case):
+    ran = cli("export", sample_case, "--format", "csv", "-o", "/dev/null")
+    assert ran.code == 0
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+
+
 CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "graphml": "application/graphml+xml",
                  "gexf": "application/gexf+xml", "svg": "image/svg+xml", "png": "image/png",
                  "pdf": "application/pdf", "html": "text/html; charset=utf-8", "report": "application/pdf"}
