@@ -48,6 +48,13 @@ class Context:
             self._store = None
 
 
+def _audit(ctx: Context, action: str, **entry: Any) -> None:
+    """Record what the command did in the audit trail (see causalmap audit)."""
+    from causalmap.accounts.cli import audit_cli
+
+    audit_cli(ctx, action, **entry)
+
+
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
 
 
@@ -154,6 +161,7 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
 
     table = read_table(file, sheet)
     report = import_chronology(ctx.store(), case_id, table, title=title)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "import", "file": file.name})
     lines = [f"Created case {case_id}." if report.case_created else f"Imported into case {case_id}."]
     for label, counts in (("created", report.created), ("updated", report.updated)):
         lines.append(f"  {label}: " + ", ".join(f"{n} {plural(kind, n)}" for kind, n in counts.items()))
@@ -210,6 +218,8 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
         redaction = list(stored.values())
     result = export_case(ctx.store(), case_id, fmt, view=view, filters=filters, redaction=redaction,
                          rules_file=ctx.settings.rules_file)
+    _audit(ctx, "case.export", case_id=case_id, detail={"command": "export", "format": fmt,
+                                                        "redacted": redaction is not None})
     if output is None:
         click.echo(result.content.decode("utf-8"), nl=False)
     else:
@@ -237,6 +247,7 @@ def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> No
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
     result = import_case(ctx.store(), doc, as_id=as_id)
+    _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
     emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
 
@@ -295,6 +306,7 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
             raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
         click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
     removed = delete_case(store, case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "case delete", "deleted_nodes": removed})
     emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},
          f"Deleted case {case_id} ({removed} nodes).")
 
@@ -378,6 +390,7 @@ def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str)
         values[key.strip()] = parse_value(raw)
     result = run_query(ctx.store(), name, values, timeout=ctx.settings.query_timeout,
                        rules_file=ctx.settings.rules_file)
+    _audit(ctx, "query", target=name, detail={"parameters": values})
     if fmt == "csv":
         click.echo(csv_text(result), nl=False)
     else:
@@ -410,6 +423,7 @@ def sample_load(ctx: Context, as_id: str | None, replace: bool, fmt: str) -> Non
             return
         delete_case(store, case_id)
     result = import_case(store, sample_document(), as_id=case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "sample load"})
     emit(fmt, {**result, "loaded": True}, f"Loaded the sample case {case_id}.")
 
 
@@ -456,9 +470,10 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | N
         run_production(host, port, workers)
 
 
-from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+from causalmap.accounts.cli import COMMANDS as ADMIN_COMMANDS  # noqa: E402  (user, audit, backup, restore)
 
-cli.add_command(user_group)
+for _command in ADMIN_COMMANDS:
+    cli.add_command(_command)
 
 
 # -- entry point ---------------------------------------------------------------------

@@ -174,3 +174,12 @@ def test_the_overview_offers_the_export_only_to_those_who_may_export(signed_in, 
     link = f'href="/api/cases/{case_id}/document"'
     assert link in signed_in("reviewer", (case_id,)).get(f"/cases/{case_id}").get_data(as_text=True)
     assert link not in signed_in("panel_member", (case_id,)).get(f"/cases/{case_id}").get_data(as_text=True)
+
+
+def test_openapi_documents_the_bearer_token_and_the_refusals(client):
+    document = client.get("/api/openapi.json").json
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert document["security"] == [{"bearer": []}]
+    assert document["paths"]["/api/openapi.json"]["get"]["security"] == []
+    operations = [op for path, ops in document["paths"].items() if path != "/api/openapi.json" for op in ops.values()]
+    assert all({"401", "403"} <= set(op["responses"]) for op in operations)
