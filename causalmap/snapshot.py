@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from causalmap.analysis.dates import recorded
+from causalmap.analysis.dates import chronological, recorded
 
 
 def day(date: str | None) -> dt.date | None:
@@ -33,6 +33,7 @@ class CaseSnapshot:
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     recommendations: dict[str, dict[str, Any]] = field(default_factory=dict)
     causal_links: list[dict[str, Any]] = field(default_factory=list)
+    _order: list[dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for record in list(self.events.values()) + list(self.decisions.values()):
@@ -40,6 +41,12 @@ class CaseSnapshot:
             # The date as recorded, an interval of days (analysis/dates.py); `day` is its
             # earliest day, kept for the algorithms that order by one day.
             record["when"] = recorded(record.get("date"), record.get("date_precision"))
+
+    def in_order(self) -> list[dict[str, Any]]:
+        """The events in the order the records allow (dates.chronological), computed once."""
+        if self._order is None:
+            self._order = chronological(self.events.values())
+        return self._order
 
     def node(self, ref: dict[str, str]) -> dict[str, Any] | None:
         """The record a {node, id} reference names."""
