@@ -48,9 +48,16 @@ def test_a_password_signs_in_with_a_safe_session_cookie_and_sign_out_ends_it(app
     assert f'<span id="signed-in-as">{member} (panel member)</span>' in page
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     assert browser.post("/logout").status_code == 403  # no CSRF token: a forged sign-out is refused
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere, member, PASSWORD).status_code == 303
+    copied = app.test_client()
+    copied.set_cookie("causalmap_session", browser.get_cookie("causalmap_session").value)
+    assert copied.get("/api/cases").status_code == 200
     out = browser.post("/logout", data={"csrf_token": csrf})
     assert (out.status_code, out.headers["Location"]) == (303, "/login")
     assert browser.get("/api/cases").status_code == 401
+    assert copied.get("/api/cases").status_code == 401  # a copied cookie dies with the sign-out
+    assert elsewhere.get("/api/cases").status_code == 401  # signing out ends every session of the account
     assert browser.get("/cases/x").headers["Location"] == "/login?next=/cases/x"
 
 
