@@ -190,3 +190,28 @@ def test_openapi_documents_the_bearer_token_and_the_refusals(client):
     assert document["paths"]["/api/openapi.json"]["get"]["security"] == []
     operations = [op for path, ops in document["paths"].items() if path != "/api/openapi.json" for op in ops.values()]
     assert all({"401", "403"} <= set(op["responses"]) for op in operations)
+
+
+def test_serve_prints_a_one_time_link_that_signs_in_an_administrator(app, store):
+    from urllib.parse import urlsplit
+
+    from causalmap.accounts.cli import serve_login_link
+    from causalmap.store.users import administrator_names
+
+    class Ctx:
+        def store(self):
+            return store
+
+    had = administrator_names(store)
+    link = urlsplit(serve_login_link(Ctx(), "0.0.0.0", 5102))
+    try:
+        assert (link.scheme, link.netloc, link.path) == ("http", "127.0.0.1:5102", "/login/link")
+        browser = app.test_client()
+        assert browser.get(f"{link.path}?{link.query}").status_code == 303
+        page = browser.get("/").get_data(as_text=True)
+        assert re.search(r'<span id="signed-in-as">[^<]+ \(administrator\)</span>', page)
+        assert app.test_client().get(f"{link.path}?{link.query}").status_code == 401  # once only
+        assert administrator_names(store) == (had or ["admin"])  # made only when there was none
+    finally:
+        if not had:
+            delete_user(store, "admin")
