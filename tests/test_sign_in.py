@@ -215,3 +215,22 @@ def test_serve_prints_a_one_time_link_that_signs_in_an_administrator(app, store)
     finally:
         if not had:
             delete_user(store, "admin")
+
+
+def test_public_pages_answer_without_the_database_even_for_a_signed_in_browser(tmp_path):
+    from causalmap.web import create_app
+    from neo4j import GraphDatabase
+
+    from causalmap.store.connection import Store
+
+    unreachable = Store(GraphDatabase.driver("bolt://127.0.0.1:9", auth=("neo4j", "x")), "neo4j", "bolt://127.0.0.1:9")
+    try:
+        offline = create_app({"CAUSALMAP_DATA_DIR": str(tmp_path)}, store=unreachable)
+        browser = offline.test_client()
+        with browser.session_transaction() as session:
+            session["user"], session["key"] = "someone", "their key"
+        assert browser.get("/healthz").status_code == 200
+        assert browser.get("/static/style.css").status_code == 200
+        assert browser.get("/login").status_code == 200
+    finally:
+        unreachable.close()

@@ -123,6 +123,9 @@ def authorize() -> Response | None:
     permission = permission_for(request.url_rule, request.method)
     g.permission = permission
     g.case_id = (request.view_args or {}).get("case_id")
+    if permission is P.PUBLIC and request.method in SAFE_METHODS:
+        g.caller = None  # static assets, the health check, the login page: no database needed
+        return None
     caller = _identify()
     if isinstance(caller, Response):
         return caller
