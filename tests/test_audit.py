@@ -157,3 +157,13 @@ def test_no_code_changes_or_deletes_an_audit_entry():
         cypher = " ".join(re.findall(r'"([^"\n]*)"', path.read_text()))
         assert re.findall(r"\b(DELETE|REMOVE|MERGE|DETACH)\b", cypher) == [], path
         assert set(re.findall(r"(\S+ \S+) SET\b", cypher)) <= {"CREATE (a:AuditEntry)"}, path
+
+
+def test_a_change_of_the_case_details_keeps_them_before_and_after(store, script, sample):
+    member = script("panel_member", (sample,))
+    before = member.get(f"/api/cases/{sample}").json["case"]
+    changed = member.put(f"/api/cases/{sample}", json={"version": before["version"], "board": "Westmarch SCP"})
+    assert changed.status_code == 200, changed.json
+    recorded = entries(store, member.name)[-1]
+    assert (recorded["action"], recorded["before"], recorded["after"]) == ("case.change", before, changed.json)
+    assert (recorded["before"]["board"], recorded["after"]["board"]) == (before["board"], "Westmarch SCP")
