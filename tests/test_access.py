@@ -170,3 +170,12 @@ def test_an_unclassified_endpoint_is_refused_even_to_administrators(store, admin
     answer = fresh.test_client().get("/reports", headers={"Authorization": f"Bearer {admin_token}"})
     assert answer.status_code == 403
     assert "unguarded" not in answer.get_data(as_text=True)
+
+
+def test_refusals_say_which_role_cannot_do_what(clients, on_case):
+    assert clients["analyst"].post("/api/cases", json={}).json["detail"] == (
+        "as an analyst you cannot do this (administrators only)")
+    assert clients["panel_member"].get("/api/queries").json["detail"] == (
+        "as a panel member you cannot run the cross-case queries")
+    assert clients["panel_member"].get(f"/api/cases/{on_case}/document").json["detail"] == (
+        "as a panel member you cannot export this case")
