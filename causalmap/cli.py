@@ -19,6 +19,8 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from causalmap import __version__
 from causalmap.config import SETTINGS, Settings, load_settings
 from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
+from causalmap.export import FORMATS as EXPORT_FORMATS
+from causalmap.export import VIEWS as EXPORT_VIEWS
 from causalmap.store import Store, open_store
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
@@ -168,23 +170,20 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
     emit(fmt, report.as_dict(), "\n".join(lines))
 
 
-EXPORT_FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
-
-
 @cli.command("export")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json", show_default=True,
               help="json: the whole case; csv: the chronology to import; graphml, gexf: the graph; svg, png, pdf: "
                    "the diagram; html: the interactive map, one offline file; report: the review report (PDF)")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="file to write, readable by you only (default: standard output, text formats only)")
-@click.option("--view", type=click.Choice(("map", "timeline")), default="map", show_default=True,
+@click.option("--view", type=click.Choice(EXPORT_VIEWS), default="map", show_default=True,
               help="svg, png, pdf: the causal map or the multi-agency timeline")
 @click.option("--agency", "agencies", multiple=True, metavar="AGENCY_ID", help="only this agency (repeatable)")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="only from this day")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="only up to this day")
 @click.option("--episode", metavar="EPISODE_ID", help="only this key practice episode")
-@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report and the gap marks")
+@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report")
 @click.option("--redact", "redact_file", type=click.Path(path_type=Path), metavar="FILE",
               help="redact for publication: the case's redaction list plus FILE (CSV term,replacement)")
 @click.option("--redacted", is_flag=True, help="redact for publication with the case's redaction list")
@@ -229,6 +228,30 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
         detail = ", ".join(f"{n} {name}" for name, n in sorted(result.replacements.items()) if n)
         click.echo(f"Redacted: {result.replaced} replacement{'s' if result.replaced != 1 else ''}"
                    f"{' (' + detail + ')' if detail else ''}.", err=True)
+
+
+@cli.command("redactions")
+@click.argument("case_id")
+@click.option("--set", "set_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="replace the list with the terms of FILE (CSV term,replacement)")
+@FORMAT
+@click.pass_obj
+def redactions_cmd(ctx: Context, case_id: str, set_file: Path | None, fmt: str) -> None:
+    """Show the case's redaction list, or replace it from a CSV file (--set FILE).
+
+    The list is kept with the case and used by `causalmap export --redacted`, by the Export
+    menu's "Redacted for publication" and by `GET /api/cases/ID/export?redact=1`.
+    """
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions, save_redactions
+
+    terms = (save_redactions(ctx.store(), case_id, read_redaction_file(set_file)) if set_file
+             else read_redactions(ctx.store(), case_id))
+    lines = [f"{t.term} -> {t.replacement}" for t in terms] or ["The redaction list is empty."]
+    if set_file:
+        plural_s = "s" if len(terms) != 1 else ""
+        lines.insert(0, f"Saved the redaction list of case {case_id}: {len(terms)} term{plural_s}.")
+    emit(fmt, {"case_id": case_id, "terms": [t.as_dict() for t in terms]}, "\n".join(lines))
 
 
 @cli.command("import-case")

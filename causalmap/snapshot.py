@@ -33,7 +33,9 @@ class CaseSnapshot:
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     recommendations: dict[str, dict[str, Any]] = field(default_factory=dict)
     causal_links: list[dict[str, Any]] = field(default_factory=list)
-    _order: list[dict[str, Any]] | None = field(default=None, init=False, repr=False, compare=False)
+    #: What the analysis derives from the records once and several detectors share (the
+    #: contacts, the responses): the snapshot is read-only once built, so it never goes stale.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for record in list(self.events.values()) + list(self.decisions.values()):
@@ -44,9 +46,9 @@ class CaseSnapshot:
 
     def in_order(self) -> list[dict[str, Any]]:
         """The events in the order the records allow (dates.chronological), computed once."""
-        if self._order is None:
-            self._order = chronological(self.events.values())
-        return self._order
+        if "in_order" not in self.derived:
+            self.derived["in_order"] = chronological(self.events.values())
+        return self.derived["in_order"]
 
     def node(self, ref: dict[str, str]) -> dict[str, Any] | None:
         """The record a {node, id} reference names."""

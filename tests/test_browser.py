@@ -264,3 +264,30 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
     shot(page, "08-read-first")
+
+
+def test_signing_in_with_a_password_and_out_again(browser, server, store, new_user, sample):
+    from causalmap.accounts.users import add_user, grant
+
+    name = new_user("panel")
+    add_user(store, name, "panel_member", "a long enough secret")
+    grant(store, name, sample)
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.goto(f"{server}/cases/{sample}")
+    assert opened.url == f"{server}/login?next=/cases/{sample}"
+    opened.fill("#login-name", name)
+    opened.fill("#login-password", "not it at all")
+    opened.click("#login-form button[type=submit]")
+    assert opened.inner_text("#login-message") == "That name and password do not match an account."
+    opened.fill("#login-password", "a long enough secret")
+    opened.click("#login-form button[type=submit]")
+    assert opened.url == f"{server}/cases/{sample}"
+    assert opened.inner_text("#signed-in-as") == f"{name} (panel member)"
+    assert opened.locator(f"a[href='/api/cases/{sample}/document']").count() == 0  # panel members do not export
+    shot(opened, "09-signed-in")
+    opened.click("text=Sign out")
+    assert opened.url == f"{server}/login"
+    opened.goto(f"{server}/")
+    assert opened.url == f"{server}/login?next=/"
+    context.close()
