@@ -196,7 +196,7 @@ def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, c
     assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
         g["story"] for s in stories for g in shown if g["story"] == s]
     assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
-                                              f"{len(stories)} stories.")
+                                              f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     first = page.locator("#gap-list li.story summary").first.inner_text()
     story = next(s for s in result["stories"] if s["id"] == stories[0])
     assert first.startswith(story["title"])
@@ -263,6 +263,7 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
     assert items.nth(0).inner_text().startswith(
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
+    page.locator("#read-first").scroll_into_view_if_needed()
     shot(page, "08-read-first")
 
 
