@@ -63,5 +63,19 @@ def records(case_id: str):  # type: ignore[no-untyped-def]
     return render_template("records.html", case=summary["case"], forms=FORMS, titles=SECTION_TITLES)
 
 
+@pages.get("/queries")
+@pages.get("/queries/<name>")
+def queries(name: str | None = None):  # type: ignore[no-untyped-def]
+    """The analysts' queries: each with a form built from its declared parameters; results drawn
+    in the browser (queries.js) from /api/queries/NAME as a table, bar chart or path graph."""
+    from causalmap.named_queries import get_query, load_queries
+    from causalmap.store.cases import case_facets
+
+    chosen = get_query(name) if name else None
+    return render_template("queries.html", queries=load_queries(), chosen=chosen,
+                           facets=case_facets(get_store()) if chosen else None,
+                           typology=vocab.TYPOLOGY)
+
+
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:
     return render_template("error.html", status=status, title=title, detail=detail), status
