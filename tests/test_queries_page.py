@@ -7,7 +7,6 @@ import re
 
 import pytest
 import test_browser
-from test_browser import shot
 
 from causalmap.interchange.case_json import import_case
 from causalmap.named_queries import load_queries
@@ -59,7 +58,7 @@ def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(pa
     answer = page.request.get(f"{server}{csv_href}")
     assert answer.headers["content-type"].startswith("text/csv")
     assert answer.text().splitlines()[0] == "pattern,occurrences,cases,case_ids"
-    shot(page, "20-queries-counts")
+    page.screenshot(path=str(test_browser.SHOTS / "20-queries-counts.png"), full_page=True)
 
 
 def test_paths_come_with_a_small_graph(page, server, samples):
@@ -72,7 +71,7 @@ def test_paths_come_with_a_small_graph(page, server, samples):
     assert page.locator("#path-graph canvas").count() == 1
     assert page.locator("#rows tbody tr").nth(0).locator("td").nth(2).inner_text() == (
         "factor:human_reasoning › decision:taken › event:outcome")
-    shot(page, "21-queries-paths")
+    page.screenshot(path=str(test_browser.SHOTS / "21-queries-paths.png"), full_page=True)
 
 
 def test_a_refused_parameter_is_shown_and_nothing_typed_runs(page, server, store, samples):

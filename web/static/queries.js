@@ -110,5 +110,6 @@
     drawPaths(result);
     drawTable(result);
     cm.say(`${result.rows.length} rows`);
+    results.scrollIntoView({block: "start"});
   });
 })();
