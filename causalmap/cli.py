@@ -45,6 +45,7 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
 
 
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
@@ -159,22 +160,65 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
     emit(fmt, report.as_dict(), "\n".join(lines))
 
 
+EXPORT_FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
+
+
 @cli.command("export")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="the whole-case JSON document")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="file to write (default: standard output)")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True,
+              help="json: the whole case; csv: the chronology to import; graphml, gexf: the graph; svg, png, pdf: "
+                   "the diagram; html: the interactive map, one offline file; report: the review report (PDF)")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="file to write, readable by you only (default: standard output, text formats only)")
+@click.option("--view", type=click.Choice(("map", "timeline")), default="map", show_default=True,
+              help="svg, png, pdf: the causal map or the multi-agency timeline")
+@click.option("--agency", "agencies", multiple=True, metavar="AGENCY_ID", help="only this agency (repeatable)")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="only from this day")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="only up to this day")
+@click.option("--episode", metavar="EPISODE_ID", help="only this key practice episode")
+@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report and the gap marks")
+@click.option("--redact", "redact_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="redact for publication: the case's redaction list plus FILE (CSV term,replacement)")
+@click.option("--redacted", is_flag=True, help="redact for publication with the case's redaction list")
 @click.pass_obj
-def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None) -> None:
-    """Write every node and relationship of CASE_ID, sorted and stable."""
-    from causalmap.interchange.case_json import dumps, export_case
+def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: str, agencies: tuple[str, ...],
+               start: str | None, end: str | None, episode: str | None, hide_low: bool, redact_file: Path | None,
+               redacted: bool) -> None:
+    """Export CASE_ID as a file: the case, its chronology, its graph, the diagrams or the report.
 
-    text = dumps(export_case(ctx.store(), case_id))
+    The map's filters apply to every format. Redacting replaces the listed terms and always
+    e-mail addresses, UK phone numbers, postcodes and NHS numbers, in everything in the file;
+    the command says how many replacements it made. Bad input writes nothing and exits 2.
+    """
+    from causalmap.export import FORMATS, check_writable, export_case, write_owner_only
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions
+    from causalmap.view import ViewFilter
+
+    chosen = FORMATS[fmt]
+    if output is None and chosen.binary:
+        raise UsageError(f"--format {fmt} writes a binary file; give it a name with -o, e.g. -o "
+                         f"{case_id}.{chosen.extension}")
+    if output is not None:
+        check_writable(output)
+    filters = ViewFilter.parse(agencies, start, end, episode, hide_low)
+    extra = read_redaction_file(redact_file) if redact_file else None
+    redaction = None
+    if redacted or extra is not None:
+        stored = {t.term.lower(): t for t in read_redactions(ctx.store(), case_id)}
+        stored.update({t.term.lower(): t for t in extra or []})
+        redaction = list(stored.values())
+    result = export_case(ctx.store(), case_id, fmt, view=view, filters=filters, redaction=redaction,
+                         rules_file=ctx.settings.rules_file)
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.content.decode("utf-8"), nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote case {case_id} to {output}.", err=True)
+        write_owner_only(output, result.content)
+        click.echo(f"Wrote the {fmt} export of case {case_id} to {output}.", err=True)
+    if result.replacements is not None:
+        detail = ", ".join(f"{n} {name}" for name, n in sorted(result.replacements.items()) if n)
+        click.echo(f"Redacted: {result.replaced} replacement{'s' if result.replaced != 1 else ''}"
+                   f"{' (' + detail + ')' if detail else ''}.", err=True)
 
 
 @cli.command("import-case")
@@ -428,18 +472,41 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn worker processes (default: one per core)")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, not gunicorn")
+@click.option("--login-link/--no-login-link", default=True, show_default=True,
+              help="print a one-time login link for the local administrator (made, without a password, "
+                   "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None) -> None:
-    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
-    from werkzeug.serving import run_simple
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, dev: bool,
+              login_link: bool) -> None:
+    """Serve the web UI and the JSON API with gunicorn (loopback only unless you say otherwise)."""
+    from causalmap.accounts.cli import serve_login_link
+    from causalmap.web.server import default_workers, run_development, run_production
 
-    from causalmap.web import create_app
-
-    app = create_app(store=ctx.store())
+    ctx.store()  # connect (starting the local Neo4j) now, so a problem is one clear line
     host = host or ctx.settings.host
     port = port or ctx.settings.port
-    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    link = serve_login_link(ctx, host, port) if login_link else None
+    ctx.close()  # each worker opens its own connection after the fork
+    if dev:
+        click.echo(f"causalmap (development server, reloading) at http://{host}:{port}/ (Ctrl+C to stop)",
+                   err=True)
+    else:
+        workers = workers or default_workers()
+        click.echo(f"causalmap is serving at http://{host}:{port}/ with gunicorn, {workers} worker"
+                   f"{'s' if workers != 1 else ''} (Ctrl+C to stop)", err=True)
+    if link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {link}", err=True)
+    if dev:
+        run_development(host, port)
+    else:
+        run_production(host, port, workers)
+
+
+from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+
+cli.add_command(user_group)
 
 
 # -- entry point ---------------------------------------------------------------------

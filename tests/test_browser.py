@@ -42,11 +42,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, server, store, new_user):
+    """A page signed in as a new administrator through a one-time login link."""
+    from causalmap.accounts.users import add_user, issue_login_token
+
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    name = new_user("browser")
+    add_user(store, name, "administrator", None)
+    opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
+    assert opened.inner_text("#signed-in-as") == f"{name} (administrator)"
     yield opened
     context.close()
     assert errors == []

@@ -34,7 +34,9 @@ def favicon():  # type: ignore[no-untyped-def]
 
 @pages.get("/")
 def cases():  # type: ignore[no-untyped-def]
-    return render_template("cases.html", cases=list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return render_template("cases.html", cases=visible_cases(list_cases(get_store())))
 
 
 @pages.get("/cases/<case_id>")

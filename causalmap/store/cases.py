@@ -55,6 +55,22 @@ def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
     bump_revision(tx, case["id"])
 
 
+def lock_case(tx: ManagedTransaction, case_id: str) -> dict[str, Any]:
+    """Take the case's write lock before reading anything; returns its properties as committed.
+
+    Neo4j reads committed data without locking, so two editors who both read version 1 would
+    both write version 2 and one edit would be lost. A write to the Case node takes its
+    exclusive lock, held until commit: a second writer's transaction waits here, then reads
+    what the first one committed, and a stale version is refused with a Conflict. One lock per
+    case covers items, causal links, the case's metadata and imports alike (each write to a
+    case is short, so serialising them costs little).
+    """
+    if tx.run("MATCH (c:Case {id: $id}) SET c._lock = true REMOVE c._lock RETURN count(c) AS n",
+              id=case_id).single()["n"] == 0:
+        raise NotFound(f"no case {case_id!r}; `causalmap cases` lists the cases")
+    return dict(tx.run("MATCH (c:Case {id: $id}) RETURN properties(c) AS p", id=case_id).single()["p"])
+
+
 def get_case(store: Store, case_id: str) -> dict[str, Any]:
     rows = store.read("MATCH (c:Case {id: $id}) RETURN properties(c) AS p", id=case_id)
     if not rows:
@@ -98,6 +114,7 @@ def delete_case(store: Store, case_id: str) -> int:
     get_case(store, case_id)
 
     def work(tx: ManagedTransaction) -> int:
+        lock_case(tx, case_id)
         removed = 0
         for lab in vocab.CASE_LABELS:
             while True:

@@ -201,37 +201,17 @@
     select(id, false);
   });
 
-  // -- gaps -------------------------------------------------------------------------------
-  let gaps = [];
-  async function loadGaps() {
-    const r = await cm.send("GET", `${base}/analysis?which=gaps`);
-    gaps = r.ok ? r.body.gaps : [];
-    renderGaps();
-  }
-  function renderGaps() {
-    const list = $("gap-list"); cm.clear(list);
-    for (const g of gaps) {
-      if ($("gaps-hide-low").checked && g.severity === "low") continue;
-      const button = cm.el("button", {type: "button", class: `sev-${g.severity}`, "data-type": g.type},
-        cm.el("strong", {text: `${g.severity.toUpperCase()} · ${g.type.replace(/_/g, " ")}`}), cm.el("br"), g.explanation);
-      button.addEventListener("click", () => highlightGap(g));
-      list.append(cm.el("li", {}, button));
-    }
-  }
-  function highlightGap(g) {
-    const ids = g.event_ids.map(i => "event:" + i).filter(i => byId[i]);
+  // -- gaps: the list lives in gaps.js; the map marks and focuses what it asks for ----------
+  function highlightEvents(refs, explanation) {
+    const ids = refs.filter(i => byId[i]);
     state.gapMarks = new Set(ids); restyle();
     network.selectNodes(ids.filter(i => nodeView.get(i)));
     if (ids.length) network.fit({nodes: ids.filter(i => nodeView.get(i)), animation: false});
     highlightTimeline(ids);
     document.body.dataset.highlighted = ids.join(" ");
-    cm.say(`Highlighted ${ids.length} event${ids.length === 1 ? "" : "s"}: ${g.explanation}`);
+    cm.say(`Highlighted ${ids.length} event${ids.length === 1 ? "" : "s"}: ${explanation}`);
   }
-  $("gaps-hide-low").addEventListener("change", renderGaps);
-  $("gaps-overlay").addEventListener("change", (ev) => {
-    state.gapMarks = ev.target.checked ? new Set(gaps.filter(g => g.severity === "high").flatMap(g => g.event_ids.map(i => "event:" + i))) : new Set();
-    restyle();
-  });
+  function markEvents(refs) { state.gapMarks = new Set(refs); restyle(); }
 
   // -- add a causal link on the map ----------------------------------------------------------------
   $("add-link").addEventListener("click", () => {
@@ -361,5 +341,6 @@
   }
   network.on("selectNode", (p) => { if (!state.linkMode) { showDetails(p.nodes[0]); highlightTimeline(p.nodes); } });
 
-  renderLegend(); renderTimeline(); applyLayout(); loadGaps();
+  renderLegend(); renderTimeline(); applyLayout();
+  cmGaps.start({base, mark: markEvents, focus: highlightEvents});
 })();
