@@ -24,7 +24,12 @@ def run(store: Store, events: int = 10_000, agencies: int = 15, repeats: int = 1
     case_id = "bench-overview"
     delete(store, case_id)
     import_case(store, generated_case(events, agencies), as_id=case_id)
+    from causalmap.accounts.users import add_user, issue_api_token
+    from causalmap.store.users import delete_user
+
+    add_user(store, "bench-overview", "administrator", None)
     client = create_app({}, store=store).test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {issue_api_token(store, 'bench-overview', None)['token']}"
     try:
         started = time.perf_counter()
         assert client.get(f"/cases/{case_id}").status_code == 200
@@ -40,6 +45,7 @@ def run(store: Store, events: int = 10_000, agencies: int = 15, repeats: int = 1
             assert answer.status_code == 200
     finally:
         delete(store, case_id)
+        delete_user(store, "bench-overview")
     load, floor = statistics.median(loads), statistics.median(floors)
     return {"events": events, "first_s": first, "cached_ms": load * 1000, "summary_ms": floor * 1000,
             "ratio": load / floor, "first_ratio": first / floor}
