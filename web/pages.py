@@ -11,8 +11,7 @@ from causalmap.web.forms import FORMS, SECTION_TITLES
 from flask import Blueprint, abort, render_template, send_from_directory
 
 from causalmap import vocab
-from causalmap.analysis.report import Parameters
-from causalmap.case_analysis import analyse_case
+from causalmap.case_analysis import case_overview
 from causalmap.store.cases import case_summary, list_cases
 
 pages = Blueprint("pages", __name__)
@@ -42,14 +41,9 @@ def cases():  # type: ignore[no-untyped-def]
 @pages.get("/cases/<case_id>")
 def case(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
-    analysis = analyse_case(get_store(), case_id, "all", Parameters(), get_settings().rules_file)
-    counts: dict[str, dict[str, int]] = {}
-    for family in ("gaps", "checks", "patterns"):
-        for item in analysis[family]:
-            counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
-    first = [i for i in analysis["gaps"] + analysis["patterns"] if i["severity"] == "high"][:8]
-    return render_template("case.html", summary=summary, case=summary["case"], counts=counts, first=first,
-                           leverage=analysis["causes"]["leverage"], typology=vocab.TYPOLOGY,
+    overview = case_overview(get_store(), case_id, get_settings().rules_file)
+    return render_template("case.html", summary=summary, case=summary["case"], counts=overview["counts"],
+                           first=overview["first"], leverage=overview["leverage"], typology=vocab.TYPOLOGY,
                            review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES)
 
 
