@@ -43,7 +43,7 @@ def test_the_page_lists_every_query_and_builds_typed_forms(page, server):
 def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(page, server, samples):
     page.goto(f"{server}/queries/national-patterns")
     page.select_option("#p-cases", samples)
-    page.click("button[type=submit]")
+    page.click("#query-form button[type=submit]")
     page.wait_for_selector("#rows tbody tr")
     rows = page.locator("#rows tbody tr")
     assert [rows.nth(i).locator("td").nth(0).inner_text() for i in range(rows.count())] == [
@@ -65,7 +65,7 @@ def test_paths_come_with_a_small_graph(page, server, samples):
     page.goto(f"{server}/queries/causal-paths-from-category")
     page.select_option("#p-category", "human_reasoning")
     page.select_option("#p-cases", samples[:1])
-    page.click("button[type=submit]")
+    page.click("#query-form button[type=submit]")
     page.wait_for_selector("#rows tbody tr")
     assert page.locator("#rows tbody tr").count() == 4
     assert page.locator("#path-graph canvas").count() == 1
@@ -82,12 +82,12 @@ def test_a_refused_parameter_is_shown_and_nothing_typed_runs(page, server, store
     page.fill("#p-text", "information")
     page.fill("#p-from_year", "2030")
     page.fill("#p-to_year", "2020")
-    page.click("button[type=submit]")
+    page.click("#query-form button[type=submit]")
     page.wait_for_selector("#result-summary:has-text('0 rows')")
     assert page.get_attribute("#p-from_year", "min") == "1900"  # the browser refuses 1800 itself;
     page.eval_on_selector("#query-form", "f => { f.noValidate = true; }")  # the server too, by name
     page.fill("#p-from_year", "1800")
-    page.click("button[type=submit]")
+    page.click("#query-form button[type=submit]")
     page.wait_for_selector("#query-errors p")
     assert page.inner_text("#query-errors p") == ("Bad request: from_year=1800: from_year must be from 1900 "
                                                   "to 2200")
