@@ -151,7 +151,8 @@ def redactions(case_id: str) -> Response:
 
 @api.put("/cases/<case_id>/redactions")
 def save_redaction_list(case_id: str) -> Response:
-    """Replace the case's redaction list: {"terms": [{"term", "replacement"}]}."""
+    """Replace the case's redaction list: {"terms": [{"term", "replacement"}]}. Changing it needs the
+    export permission (web/access.py): reviewers, who publish, keep the list."""
     from causalmap.render.redact import Term
     from causalmap.store.redactions import save_redactions
 

@@ -83,15 +83,17 @@ def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Par
 
 
 def overview_of(result: dict[str, Any], first: int = 8) -> dict[str, Any]:
-    """What the case page shows of an analysis: items by family and severity, the first high
-    gaps and patterns (in the analysis's own order), and the leverage points."""
+    """What the case page shows of an analysis: items by family and severity, the top of the
+    ranking mixed across gaps, patterns and checks, and the leverage points."""
     counts: dict[str, dict[str, int]] = {}
     for family in ("gaps", "checks", "patterns"):
         for item in result[family]:
             counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
-    return {"counts": counts,
-            "first": [i for i in result["gaps"] + result["patterns"] if i["severity"] == "high"][:first],
-            "leverage": result["causes"]["leverage"]}
+    # Each list is already ordered by score; ties as the analysis orders them: severity, then date.
+    rank = {"high": 0, "medium": 1, "low": 2}
+    top = sorted(result["gaps"] + result["patterns"] + result["checks"],
+                 key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:first]
+    return {"counts": counts, "first": top, "leverage": result["causes"]["leverage"]}
 
 
 def case_overview(store: Store, case_id: str, rules_file: Path | None = None) -> dict[str, Any]:

@@ -45,7 +45,14 @@ class Request:
                                "(in text causalmap adds, such as a label); nothing was written")
 
     def snapshot(self):  # type: ignore[no-untyped-def]
-        return snapshot_of(self.doc)
+        """The snapshot the drawings are made from: with an agency filter, only the chosen agencies
+        have lanes (the document keeps the others that its records still name)."""
+        snapshot = snapshot_of(self.doc)
+        if self.filters.agencies:
+            acting = {r.get("agency") for r in [*snapshot.events.values(), *snapshot.decisions.values()]}
+            snapshot.agencies = {a: r for a, r in snapshot.agencies.items()
+                                 if a in self.filters.agencies or a in acting}
+        return snapshot
 
     @property
     def title(self) -> str:
@@ -212,9 +219,18 @@ def write_owner_only(path: Path, content: bytes) -> None:
 
     Exports hold the most sensitive data there is. The bytes go to a private temporary
     file beside the target, which then replaces it in one rename, so a failed write never
-    leaves half a file or changes an existing one.
+    leaves half a file or changes an existing one. A target that is not a regular file (a
+    device such as /dev/null, a pipe) is written into, never replaced.
     """
     check_writable(path)
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout): write into it; never replace it with a file.
+        try:
+            with open(path, "wb") as out:
+                out.write(content)
+        except OSError as exc:
+            raise UsageError(f"{path}: could not write it ({exc.strerror})") from None
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
     try:
         os.fchmod(handle, 0o600)

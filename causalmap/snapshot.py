@@ -33,6 +33,9 @@ class CaseSnapshot:
     findings: dict[str, dict[str, Any]] = field(default_factory=dict)
     recommendations: dict[str, dict[str, Any]] = field(default_factory=dict)
     causal_links: list[dict[str, Any]] = field(default_factory=list)
+    #: What the analysis derives from the records once and several detectors share (the
+    #: contacts, the responses): the snapshot is read-only once built, so it never goes stale.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         for record in list(self.events.values()) + list(self.decisions.values()):

@@ -7,6 +7,8 @@ request got past the access check without changing the sample case.
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 from causalmap.web.access import permission_for
 from werkzeug.routing import Map, Rule
@@ -22,6 +24,7 @@ ON = "{on}"  # the sample case, which the panel member and the reviewer are on
 #: The analyst is on no case, so every case endpoint answers 404 to them, as for a case that does not exist.
 TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, int, int, int, int]]] = {
     ("GET", "/"): ("/", None, (302, 200, 200, 200, 200)),
+    ("GET", "/admin/audit"): ("/admin/audit?action=login", None, (302, 200, 403, 403, 403)),
     ("GET", "/api/cases"): ("/api/cases", None, (401, 200, 200, 200, 200)),
     ("POST", "/api/cases"): ("/api/cases", {}, (401, 400, 403, 403, 403)),
     ("GET", "/api/cases/<case_id>"): (f"/api/cases/{ON}", None, (401, 200, 200, 200, 404)),
@@ -38,6 +41,10 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, int, int, int, int]]]
                                                (401, 200, 200, 200, 404)),
     ("POST", "/api/cases/<case_id>/chronology"): (f"/api/cases/{ON}/chronology", {}, (401, 400, 400, 403, 404)),
     ("GET", "/api/cases/<case_id>/document"): (f"/api/cases/{ON}/document", None, (401, 200, 403, 200, 404)),
+    ("GET", "/api/cases/<case_id>/export"): (f"/api/cases/{ON}/export?format=json", None, (401, 200, 403, 200, 404)),
+    ("GET", "/api/cases/<case_id>/redactions"): (f"/api/cases/{ON}/redactions", None, (401, 200, 200, 200, 404)),
+    # The redaction list decides what exports for publication hide: it is theirs who export.
+    ("PUT", "/api/cases/<case_id>/redactions"): (f"/api/cases/{ON}/redactions", {}, (401, 400, 403, 400, 404)),
     ("PUT", "/api/cases/<case_id>/layout"): (f"/api/cases/{ON}/layout", [], (401, 400, 400, 400, 404)),
     ("GET", "/api/cases/<case_id>/map"): (f"/api/cases/{ON}/map", None, (401, 200, 200, 200, 404)),
     ("GET", "/api/cases/<case_id>/network"): (f"/api/cases/{ON}/network", None, (401, 200, 200, 200, 404)),
@@ -103,7 +110,8 @@ def test_every_route_answers_every_role_exactly(clients, on_case, route, role):
     if response.status_code == 401 and path.startswith("/api/"):
         assert response.headers["WWW-Authenticate"] == 'Bearer realm="causalmap"'
     if response.status_code == 302:
-        assert response.headers["Location"] == f"/login?next={path.replace(ON, on_case)}"
+        location = urlsplit(response.headers["Location"])
+        assert (location.path, parse_qs(location.query)) == ("/login", {"next": [path.replace(ON, on_case)]})
 
 
 CASE_ROUTES = sorted(r for r in TABLE if "<case_id>" in r[1])
@@ -129,6 +137,8 @@ def test_case_lists_show_only_the_cases_a_user_is_on(clients, store, on_case, ne
     assert (listed["panel_member"], listed["reviewer"], listed["analyst"]) == ({on_case}, {on_case}, set())
     page = clients["reviewer"].get("/").get_data(as_text=True)
     assert on_case in page and off not in page
+    assert "You are on no case yet: an administrator puts you on one" in clients["analyst"].get("/").get_data(
+        as_text=True)
 
 
 def test_rules_classify_routes_other_work_will_add():
@@ -141,6 +151,8 @@ def test_rules_classify_routes_other_work_will_add():
     assert permission_for(rule("/api/cases/<case_id>/export/<fmt>", "api.x"), "GET") is Permission.EXPORT_CASE
     assert permission_for(rule("/api/cases/<case_id>/layout/<name>", "api.y"), "PUT") is Permission.READ_CASE
     assert permission_for(rule("/api/cases/<case_id>/notes", "api.z"), "POST") is Permission.EDIT_CASE
+    assert permission_for(rule("/api/cases/<case_id>/redactions", "api.r"), "PUT") is Permission.EXPORT_CASE
+    assert permission_for(rule("/api/cases/<case_id>/redactions", "api.r"), "GET") is Permission.READ_CASE
     assert permission_for(rule("/api/cases/<case_id>/notes", "api.z"), "GET") is Permission.READ_CASE
     assert permission_for(rule("/queries", "pages.queries"), "GET") is Permission.RUN_QUERIES
     assert permission_for(rule("/api/queries/<name>/csv", "api.q"), "GET") is Permission.RUN_QUERIES
@@ -158,3 +170,12 @@ def test_an_unclassified_endpoint_is_refused_even_to_administrators(store, admin
     answer = fresh.test_client().get("/reports", headers={"Authorization": f"Bearer {admin_token}"})
     assert answer.status_code == 403
     assert "unguarded" not in answer.get_data(as_text=True)
+
+
+def test_refusals_say_which_role_cannot_do_what(clients, on_case):
+    assert clients["analyst"].post("/api/cases", json={}).json["detail"] == (
+        "as an analyst you cannot do this (administrators only)")
+    assert clients["panel_member"].get("/api/queries").json["detail"] == (
+        "as a panel member you cannot run the cross-case queries")
+    assert clients["panel_member"].get(f"/api/cases/{on_case}/document").json["detail"] == (
+        "as a panel member you cannot export this case")

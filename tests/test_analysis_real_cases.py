@@ -105,3 +105,16 @@ def test_the_table_starts_with_what_to_read_first_and_says_why():
                           "  HIGH     95 concern_not_referred             2011-10 to 2012-02-29"]
     assert lines[10].strip().startswith("why 95: high severity by its rule +40; a concern that never reached")
     assert any(line.endswith("(possible)") for line in lines)  # a month-only late response
+
+
+def test_precision_survives_the_store_end_to_end(store, case_id):
+    """Imported into Neo4j and read back, the month-only dates stay months: the analysis is the
+    same as on the file, down to "in October 2011"."""
+    from causalmap.case_analysis import analyse_case
+    from causalmap.store.chronology import import_chronology
+
+    import_chronology(store, case_id, read_table(HERE / "pelka-coventry-2013.csv"))
+    stored = analyse_case(store, case_id, "gaps")
+    on_file = json.loads(json.dumps(analysed("pelka-coventry-2013.csv")["gaps"]))
+    assert stored["gaps"] == on_file
+    assert "in October 2011 ('Child takes food from other children's lunch boxes')" in stored["gaps"][0]["explanation"]

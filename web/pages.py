@@ -13,6 +13,7 @@ from flask import Blueprint, abort, render_template, send_from_directory
 from causalmap import vocab
 from causalmap.case_analysis import case_overview
 from causalmap.store.cases import case_summary, list_cases
+from causalmap.store.redactions import read_redactions
 
 pages = Blueprint("pages", __name__)
 VIS_DIR = os.path.join(os.path.dirname(pyvis.__file__), "lib", "vis-9.1.2")
@@ -42,15 +43,28 @@ def cases():  # type: ignore[no-untyped-def]
 def case(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
     overview = case_overview(get_store(), case_id, get_settings().rules_file)
+    terms = [t.as_dict() for t in read_redactions(get_store(), case_id)] if _can_export() else []
     return render_template("case.html", summary=summary, case=summary["case"], counts=overview["counts"],
                            first=overview["first"], leverage=overview["leverage"], typology=vocab.TYPOLOGY,
-                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES)
+                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES,
+                           redactions=terms, redaction_count=len(terms), can_export=_can_export())
 
 
 @pages.get("/cases/<case_id>/map")
 def case_map(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
-    return render_template("map.html", case=summary["case"], forms=FORMS)
+    return render_template("map.html", case=summary["case"], forms=FORMS, can_export=_can_export(),
+                           redaction_count=len(read_redactions(get_store(), case_id)) if _can_export() else 0)
+
+
+def _can_export() -> bool:
+    """Whether the signed-in user may export (and so keep the redaction list): the Export menu shows then."""
+    from causalmap.web.access import current_account
+
+    from causalmap.accounts.roles import Permission, allows
+
+    account = current_account()
+    return account is not None and allows(account.role, Permission.EXPORT_CASE)
 
 
 @pages.get("/cases/<case_id>/records")
