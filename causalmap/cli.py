@@ -227,14 +227,16 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
 @click.pass_obj
 def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> None:
     """Restore a whole case from its JSON document (see `causalmap export`)."""
+    from causalmap import limits
     from causalmap.interchange.case_json import import_case
 
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    doc = limits.loads(text, str(file))
     result = import_case(ctx.store(), doc, as_id=as_id)
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
     emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
@@ -348,12 +350,12 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text")
+              help="a parameter, converted to its declared type (6; referral,escalation for a list)")
 @FORMAT
 @click.pass_obj
 def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
     """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
-    from causalmap.named_queries import load_queries, parse_value, run_query
+    from causalmap.named_queries import load_queries, run_query
 
     if name is None:
         queries = load_queries()
@@ -366,7 +368,7 @@ def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str)
         key, sep, raw = pair.partition("=")
         if not sep:
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
-        values[key] = parse_value(raw)
+        values[key] = raw
     result = run_query(ctx.store(), name, values)
     lines = [result["title"], "\t".join(result["columns"])]
     lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])

@@ -1,6 +1,6 @@
 // title: Causal paths from a typology category to the outcome, across cases
 // description: In every case, the chains of contributory links from factors of one typology category to an outcome event, as the sequence of node kinds, event kinds and agency sectors they pass through. Structured fields only: no descriptions.
-// parameters: category (a typology category id, e.g. human_reasoning), max_length (links, 1 to 8, default 6)
+// parameters: category (text: a typology category id, e.g. human_reasoning), max_length (integer 1-8: links, default 6)
 MATCH (f:ContributoryFactor {category: $category})
 MATCH p = (f)-[:CONTRIBUTED_TO]->{1,8}(o:Event {kind: 'outcome'})
 WHERE o.case_id = f.case_id AND length(p) <= coalesce($max_length, 6)

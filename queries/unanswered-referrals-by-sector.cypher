@@ -1,6 +1,6 @@
 // title: Unanswered referrals between sectors, across cases
 // description: Referrals, escalations and requests that the recipient never responded to, counted by the sender's and the recipient's sector. Structured fields only.
-// parameters: kinds (list of event kinds, default referral, escalation, request)
+// parameters: kinds (list of text: event kinds, comma-separated, default referral, escalation, request)
 MATCH (e:Event)-[:TO]->(to:Agency)
 WHERE e.kind IN coalesce($kinds, ['referral', 'escalation', 'request'])
   AND NOT EXISTS { MATCH (r:Event {case_id: e.case_id})-[:RESPONDS_TO]->(e) WHERE (r)-[:BY]->(to) }

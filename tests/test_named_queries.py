@@ -19,7 +19,7 @@ def test_every_shipped_query_loads_with_its_declared_parameters():
 
 
 def test_a_query_using_an_undeclared_parameter_or_writing_is_refused():
-    header = "// title: t\n// description: d\n// parameters: a (x)\n"
+    header = "// title: t\n// description: d\n// parameters: a (text: x)\n"
     with pytest.raises(ValueError, match=r"uses \$a, \$b but declares a"):
         _parse("q", header + "MATCH (n) WHERE n.x = $a AND n.y = $b RETURN n")
     with pytest.raises(ValueError, match="named queries only read"):
