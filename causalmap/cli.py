@@ -426,6 +426,7 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool
 
     from causalmap.accounts.cli import serve_login_link
     from causalmap.web import create_app
+    from causalmap.web.headers import QuietRequestHandler
 
     app = create_app(store=ctx.store())
     host = host or ctx.settings.host
@@ -434,7 +435,7 @@ def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool
     if login_link:
         click.echo(f"Sign in once with (valid 15 minutes, works once): {serve_login_link(ctx, host, port)}",
                    err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
 
 
 from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)

@@ -36,6 +36,9 @@ def create_app(environ: Mapping[str, str] | None = None, *, store: Store | None 
     app.register_blueprint(api)
     app.register_blueprint(pages)
     app.register_error_handler(Exception, _handle_error)
+    from causalmap.web.headers import add_security_headers
+
+    app.after_request(add_security_headers)
     return app
 
 
