@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -203,13 +202,10 @@ def write_owner_only(path: Path, content: bytes) -> None:
     file beside the target, which then replaces it in one rename, so a failed write never
     leaves half a file or changes an existing one.
     """
+    from causalmap.files import write_private
+
     check_writable(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
     try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
+        write_private(path, content)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{path}: could not write it ({exc.strerror}); nothing was written") from None
