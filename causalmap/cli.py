@@ -8,6 +8,7 @@ running. `--debug` shows the traceback of an error.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -20,6 +21,7 @@ from causalmap import __version__
 from causalmap.config import SETTINGS, Settings, load_settings
 from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
 from causalmap.store import Store, open_store
+from causalmap.store.connection import one_line
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                       help="text for people, json for scripts")
@@ -453,6 +455,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI, translating every error into one clear line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if not debug:  # the driver logs each retry as a warning; the user gets one line below instead
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     wants_json = any(a in ("--format=json",) for a in args) or any(
         a == "--format" and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args))
     try:
@@ -480,7 +484,8 @@ def main(argv: list[str] | None = None) -> None:
     except (ServiceUnavailable, SessionExpired) as exc:
         if debug:
             traceback.print_exc()
-        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")), 1)
+        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j ({one_line(exc)}); check that it runs "
+                                      "(`causalmap db status`) and try again")), 1)
     except Neo4jError as exc:
         if debug:
             traceback.print_exc()

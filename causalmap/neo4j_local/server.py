@@ -128,17 +128,27 @@ class LocalNeo4j:
 
     # -- lifecycle ---------------------------------------------------------------------
     def _pid(self) -> int | None:
+        """The pid of this data directory's running Neo4j, confirmed from its command line.
+
+        A pid file outlives a crash or a reboot and its number may since belong to another
+        program: a pid whose command line does not name our launcher and this data directory
+        is not ours, and its stale pid file is removed rather than obeyed."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not self._is_ours(pid):
+            self.pid_file.unlink(missing_ok=True)
             return None
-        except PermissionError:
-            return pid
         return pid
+
+    def _is_ours(self, pid: int) -> bool:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone, or not ours to read
+            return False
+        expected = (b"causalmap.Launcher", os.fsencode(self.data_dir / "home"))
+        return all(part in argv for part in expected)
 
     def status(self) -> Status:
         pid = self._pid()
