@@ -20,6 +20,8 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from causalmap import __version__
 from causalmap.config import SETTINGS, Settings, load_settings
 from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
+from causalmap.export import FORMATS as EXPORT_FORMATS
+from causalmap.export import VIEWS as EXPORT_VIEWS
 from causalmap.store import Store, open_store
 from causalmap.store.connection import one_line
 
@@ -47,6 +49,14 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
+
+
+def _audit(ctx: Context, action: str, **entry: Any) -> None:
+    """Record what the command did in the audit trail (see causalmap audit)."""
+    from causalmap.accounts.cli import audit_cli
+
+    audit_cli(ctx, action, **entry)
 
 
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
@@ -155,29 +165,27 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
 
     table = read_table(file, sheet)
     report = import_chronology(ctx.store(), case_id, table, title=title)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "import", "file": file.name})
     lines = [f"Created case {case_id}." if report.case_created else f"Imported into case {case_id}."]
     for label, counts in (("created", report.created), ("updated", report.updated)):
         lines.append(f"  {label}: " + ", ".join(f"{n} {plural(kind, n)}" for kind, n in counts.items()))
     emit(fmt, report.as_dict(), "\n".join(lines))
 
 
-EXPORT_FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
-
-
 @cli.command("export")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json", show_default=True,
               help="json: the whole case; csv: the chronology to import; graphml, gexf: the graph; svg, png, pdf: "
                    "the diagram; html: the interactive map, one offline file; report: the review report (PDF)")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="file to write, readable by you only (default: standard output, text formats only)")
-@click.option("--view", type=click.Choice(("map", "timeline")), default="map", show_default=True,
+@click.option("--view", type=click.Choice(EXPORT_VIEWS), default="map", show_default=True,
               help="svg, png, pdf: the causal map or the multi-agency timeline")
 @click.option("--agency", "agencies", multiple=True, metavar="AGENCY_ID", help="only this agency (repeatable)")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="only from this day")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="only up to this day")
 @click.option("--episode", metavar="EPISODE_ID", help="only this key practice episode")
-@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report and the gap marks")
+@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report")
 @click.option("--redact", "redact_file", type=click.Path(path_type=Path), metavar="FILE",
               help="redact for publication: the case's redaction list plus FILE (CSV term,replacement)")
 @click.option("--redacted", is_flag=True, help="redact for publication with the case's redaction list")
@@ -197,7 +205,7 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
     from causalmap.view import ViewFilter
 
     chosen = FORMATS[fmt]
-    if output is None and not chosen.text:
+    if output is None and chosen.binary:
         raise UsageError(f"--format {fmt} writes a binary file; give it a name with -o, e.g. -o "
                          f"{case_id}.{chosen.extension}")
     if output is not None:
@@ -211,6 +219,8 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
         redaction = list(stored.values())
     result = export_case(ctx.store(), case_id, fmt, view=view, filters=filters, redaction=redaction,
                          rules_file=ctx.settings.rules_file)
+    _audit(ctx, "case.export", case_id=case_id, detail={"command": "export", "format": fmt,
+                                                        "redacted": redaction is not None})
     if output is None:
         click.echo(result.content.decode("utf-8"), nl=False)
     else:
@@ -220,6 +230,30 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
         detail = ", ".join(f"{n} {name}" for name, n in sorted(result.replacements.items()) if n)
         click.echo(f"Redacted: {result.replaced} replacement{'s' if result.replaced != 1 else ''}"
                    f"{' (' + detail + ')' if detail else ''}.", err=True)
+
+
+@cli.command("redactions")
+@click.argument("case_id")
+@click.option("--set", "set_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="replace the list with the terms of FILE (CSV term,replacement)")
+@FORMAT
+@click.pass_obj
+def redactions_cmd(ctx: Context, case_id: str, set_file: Path | None, fmt: str) -> None:
+    """Show the case's redaction list, or replace it from a CSV file (--set FILE).
+
+    The list is kept with the case and used by `causalmap export --redacted`, by the Export
+    menu's "Redacted for publication" and by `GET /api/cases/ID/export?redact=1`.
+    """
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions, save_redactions
+
+    terms = (save_redactions(ctx.store(), case_id, read_redaction_file(set_file)) if set_file
+             else read_redactions(ctx.store(), case_id))
+    lines = [f"{t.term} -> {t.replacement}" for t in terms] or ["The redaction list is empty."]
+    if set_file:
+        plural_s = "s" if len(terms) != 1 else ""
+        lines.insert(0, f"Saved the redaction list of case {case_id}: {len(terms)} term{plural_s}.")
+    emit(fmt, {"case_id": case_id, "terms": [t.as_dict() for t in terms]}, "\n".join(lines))
 
 
 @cli.command("import-case")
@@ -240,6 +274,7 @@ def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> No
         raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from None
     doc = limits.loads(text, str(file))
     result = import_case(ctx.store(), doc, as_id=as_id)
+    _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
     emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
 
@@ -298,6 +333,7 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
             raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
         click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
     removed = delete_case(store, case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "case delete", "deleted_nodes": removed})
     emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},
          f"Deleted case {case_id} ({removed} nodes).")
 
@@ -352,30 +388,40 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="a parameter, converted to its declared type (6; referral,escalation for a list)")
-@FORMAT
+              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text; "
+                   "lists may also be given as a,b,c")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text for people, json for scripts, csv for spreadsheets")
 @click.pass_obj
 def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
-    from causalmap.named_queries import load_queries, run_query
+    """Run an analysts' named query across cases (structured fields only); without NAME, list them.
+
+    Every query also takes the case filters cases, board, region, review_kind, from_year and
+    to_year. Queries over the stored analysis first analyse any case changed since.
+    """
+    from causalmap.named_queries import csv_text, get_query, load_queries, parse_value, run_query, text_table
 
     if name is None:
         queries = load_queries()
-        emit(fmt, [{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                   for q in queries.values()],
-             "\n".join(f"{q.name:<36} {q.title}" for q in queries.values()))
+        if fmt == "csv":
+            raise UsageError("the list of queries comes as text or json")
+        emit(fmt, [q.as_dict() for q in queries.values()],
+             "\n".join(f"{q.name:<40} {q.title}" for q in queries.values()))
         return
+    get_query(name)
     values = {}
     for pair in params:
         key, sep, raw = pair.partition("=")
         if not sep:
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
-        values[key] = raw
-    result = run_query(ctx.store(), name, values)
-    lines = [result["title"], "\t".join(result["columns"])]
-    lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
-                        for c in result["columns"]) for row in result["rows"]]
-    emit(fmt, result, "\n".join(lines))
+        values[key.strip()] = parse_value(raw)
+    result = run_query(ctx.store(), name, values, timeout=ctx.settings.query_timeout,
+                       rules_file=ctx.settings.rules_file)
+    _audit(ctx, "query", target=name, detail={"parameters": values})
+    if fmt == "csv":
+        click.echo(csv_text(result), nl=False)
+    else:
+        emit(fmt, result, text_table(result))
 
 
 # -- sample and settings -------------------------------------------------------------
@@ -404,6 +450,7 @@ def sample_load(ctx: Context, as_id: str | None, replace: bool, fmt: str) -> Non
             return
         delete_case(store, case_id)
     result = import_case(store, sample_document(), as_id=case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "sample load"})
     emit(fmt, {**result, "loaded": True}, f"Loaded the sample case {case_id}.")
 
 
@@ -418,31 +465,42 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn worker processes (default: one per core)")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, not gunicorn")
 @click.option("--login-link/--no-login-link", default=True, show_default=True,
               help="print a one-time login link for the local administrator (made, without a password, "
                    "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None, login_link: bool) -> None:
-    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
-    from werkzeug.serving import run_simple
-
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, dev: bool,
+              login_link: bool) -> None:
+    """Serve the web UI and the JSON API with gunicorn (loopback only unless you say otherwise)."""
     from causalmap.accounts.cli import serve_login_link
-    from causalmap.web import create_app
-    from causalmap.web.headers import QuietRequestHandler
+    from causalmap.web.server import default_workers, run_development, run_production
 
-    app = create_app(store=ctx.store())
+    ctx.store()  # connect (starting the local Neo4j) now, so a problem is one clear line
     host = host or ctx.settings.host
     port = port or ctx.settings.port
-    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    if login_link:
-        click.echo(f"Sign in once with (valid 15 minutes, works once): {serve_login_link(ctx, host, port)}",
+    link = serve_login_link(ctx, host, port) if login_link else None
+    ctx.close()  # each worker opens its own connection after the fork
+    if dev:
+        click.echo(f"causalmap (development server, reloading) at http://{host}:{port}/ (Ctrl+C to stop)",
                    err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False, request_handler=QuietRequestHandler)
+    else:
+        workers = workers or default_workers()
+        click.echo(f"causalmap is serving at http://{host}:{port}/ with gunicorn, {workers} worker"
+                   f"{'s' if workers != 1 else ''} (Ctrl+C to stop)", err=True)
+    if link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {link}", err=True)
+    if dev:
+        run_development(host, port)
+    else:
+        run_production(host, port, workers)
 
 
-from causalmap.accounts.cli import user_group  # noqa: E402  (the `user` commands, in their own module)
+from causalmap.accounts.cli import COMMANDS as ADMIN_COMMANDS  # noqa: E402  (user, audit, backup, restore)
 
-cli.add_command(user_group)
+for _command in ADMIN_COMMANDS:
+    cli.add_command(_command)
 
 
 # -- entry point ---------------------------------------------------------------------

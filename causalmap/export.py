@@ -33,9 +33,25 @@ class Request:
     view: str
     filters: ViewFilter
     rules_file: Path | None
+    redactor: Redactor | None = None
+    format: str = ""
+
+    def verify(self, content: str) -> None:
+        """Refuse output that still holds a listed term (in text causalmap adds, such as a label)."""
+        left = self.redactor.leftovers(content) if self.redactor is not None else []
+        if left:
+            raise InvalidInput(f"the {self.format} export would still contain the listed term(s) {', '.join(left)} "
+                               "(in text causalmap adds, such as a label); nothing was written")
 
     def snapshot(self):  # type: ignore[no-untyped-def]
-        return snapshot_of(self.doc)
+        """The snapshot the drawings are made from: with an agency filter, only the chosen agencies
+        have lanes (the document keeps the others that its records still name)."""
+        snapshot = snapshot_of(self.doc)
+        if self.filters.agencies:
+            acting = {r.get("agency") for r in [*snapshot.events.values(), *snapshot.decisions.values()]}
+            snapshot.agencies = {a: r for a, r in snapshot.agencies.items()
+                                 if a in self.filters.agencies or a in acting}
+        return snapshot
 
     @property
     def title(self) -> str:
@@ -48,8 +64,12 @@ class ExportFormat:
     extension: str
     content_type: str
     make: Callable[[Request], bytes]
-    text: bool  # the finished file can be searched as text for leftover terms
+    text: bool  # the finished file is searched as text for leftover terms (else the maker checks its sources)
     help: str
+
+    @property
+    def binary(self) -> bool:
+        return self.content_type.split(";")[0] in ("image/png", "application/pdf")
 
 
 def _json(req: Request) -> bytes:
@@ -85,25 +105,25 @@ def _svg(req: Request) -> bytes:
 def _png(req: Request) -> bytes:
     from causalmap.render.diagram import diagram_png
 
-    return diagram_png(req.snapshot(), req.view, req.filters, req.title)
+    return diagram_png(req.snapshot(), req.view, req.filters, req.title, check=req.verify)
 
 
 def _pdf(req: Request) -> bytes:
     from causalmap.render.diagram import diagram_pdf
 
-    return diagram_pdf(req.snapshot(), req.view, req.filters, req.title)
+    return diagram_pdf(req.snapshot(), req.view, req.filters, req.title, check=req.verify)
 
 
 def _html(req: Request) -> bytes:
     from causalmap.render.standalone import standalone_html
 
-    return standalone_html(req.snapshot(), req.filters)
+    return standalone_html(req.snapshot(), req.filters, req.title, check=req.verify)
 
 
 def _report(req: Request) -> bytes:
     from causalmap.render.report import report_pdf
 
-    return report_pdf(req.doc, req.filters, req.rules_file)
+    return report_pdf(req.doc, req.filters, req.rules_file, check=req.verify)
 
 
 FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
@@ -114,7 +134,7 @@ FORMATS: dict[str, ExportFormat] = {f.name: f for f in (
     ExportFormat("svg", "svg", "image/svg+xml", _svg, True, "the map or timeline diagram"),
     ExportFormat("png", "png", "image/png", _png, False, "the map or timeline diagram as an image"),
     ExportFormat("pdf", "pdf", "application/pdf", _pdf, False, "the map or timeline, A3 landscape pages"),
-    ExportFormat("html", "html", "text/html; charset=utf-8", _html, True, "the interactive map, one offline file"),
+    ExportFormat("html", "html", "text/html; charset=utf-8", _html, False, "the interactive map, one offline file"),
     ExportFormat("report", "pdf", "application/pdf", _report, False, "the review report"),
 )}
 
@@ -163,12 +183,10 @@ def export_document(doc: dict[str, Any], fmt: str, *, view: str = "map", filters
         counts = dict(redactor.counts)  # before the filter's own ids are mapped below
         filters = ViewFilter(tuple(redactor.ident(a) for a in filters.agencies), filters.start, filters.end,
                              redactor.ident(filters.episode) if filters.episode else None, filters.hide_low)
-    content = chosen.make(Request(filter_document(doc, filters), view, filters, rules_file))
-    if redactor is not None and chosen.text:
-        left = redactor.leftovers(content.decode("utf-8"))
-        if left:
-            raise InvalidInput(f"the {fmt} export would still contain the listed term(s) {', '.join(left)} (in "
-                               "text causalmap adds, such as a label); nothing was written")
+    request = Request(filter_document(doc, filters), view, filters, rules_file, redactor, fmt)
+    content = chosen.make(request)
+    if chosen.text:
+        request.verify(content.decode("utf-8"))
     return Export(content, chosen, filename(doc["case"]["id"], view, chosen, today),
                   counts)
 
@@ -200,11 +218,20 @@ def write_owner_only(path: Path, content: bytes) -> None:
 
     Exports hold the most sensitive data there is. The bytes go to a private temporary
     file beside the target, which then replaces it in one rename, so a failed write never
-    leaves half a file or changes an existing one.
+    leaves half a file or changes an existing one. A target that is not a regular file (a
+    device such as /dev/null, a pipe) is written into, never replaced.
     """
     from causalmap.files import write_private
 
     check_writable(path)
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout): write into it; never replace it with a file.
+        try:
+            with open(path, "wb") as out:
+                out.write(content)
+        except OSError as exc:
+            raise UsageError(f"{path}: could not write it ({exc.strerror})") from None
+        return
     try:
         write_private(path, content)
     except OSError as exc:

@@ -12,10 +12,13 @@ SECTORS = {"csc": "children_social_care", "police": "police", "gp": "health_prim
 
 def ev(ident: str, date: str, agency: str, kind: str = "contact", *, to: list[str] | None = None,
        participants: list[str] | None = None, responds_to: list[str] | None = None,
-       account_of: list[str] | None = None, disputed: bool = False, source: str | None = None) -> dict[str, Any]:
-    return {"id": ident, "date": date, "date_precision": "day", "kind": kind, "description": f"{kind} {ident}",
+       account_of: list[str] | None = None, disputed: bool = False, source: str | None = None, concern: bool = False,
+       precision: str | None = None) -> dict[str, Any]:
+    precision = precision or ("year", "month", "day")[date.count("-")]
+    return {"id": ident, "date": date, "date_precision": precision, "kind": kind, "description": f"{kind} {ident}",
             "agency": agency, "source": source or agency, "to_agencies": to or [], "participants": participants or [],
-            "responds_to": responds_to or [], "account_of": account_of or [], "disputed": disputed}
+            "responds_to": responds_to or [], "account_of": account_of or [], "disputed": disputed,
+            "concern": concern}
 
 
 def link(ident: str, cause: str, effect: str, sources: list[str] | None = None, strength: str = "strong",

@@ -45,7 +45,8 @@ def _frozen(value):
 
 def as_tuple(d: dict) -> tuple:
     """An item of the real analysis in the reference's shape."""
-    core = {"type", "severity", "agencies", "event_ids", "period", "explanation"}
+    core = {"type", "severity", "agencies", "event_ids", "period", "explanation", "certainty", "score", "reasons",
+            "story"}
     return (d["type"], d["severity"], tuple(d["agencies"]), tuple(d["event_ids"]), d["period"]["start"],
             d["period"]["end"], tuple(sorted((k, _frozen(v)) for k, v in d.items() if k not in core)))
 
@@ -68,6 +69,9 @@ class Reference:
     # -- helpers -------------------------------------------------------------------------
     def sector(self, agency):
         return self.s.agencies.get(agency, {}).get("sector") or "other"
+
+    def concern(self, e):
+        return e["kind"] in CONCERNS or bool(e.get("concern"))
 
     def present(self, e):
         return {e["agency"], *e["participants"]}
@@ -140,6 +144,7 @@ class Reference:
                                         answers[0]["day"], kind=e["kind"], elapsed=took, expected_within=days,
                                         working_days=working))
         out += self.silent_pairs() + self.absences() + self.discrepancies() + self.one_way() + self.brokers()
+        out += self.concerns_not_referred()
         out += self.not_reached()
         return out
 
@@ -164,10 +169,47 @@ class Reference:
                 mine = [e for *_, inside in run for e in inside if e["agency"] == a]
                 theirs = [e for *_, inside in run for e in inside if e["agency"] == b]
                 twice = len(mine) >= 2 and len(theirs) >= 2
-                hot = any(e["kind"] in CONCERNS for e in mine + theirs) or bool(
-                    {self.sector(a), self.sector(b)} & set(PROTECTIVE))
-                out.append(item("silent_pair", "high" if twice and hot else "medium" if twice else "low", [a, b],
-                                sorted(e["id"] for e in mine + theirs), run[0][1], run[-1][2], windows=len(run)))
+                # A reason to talk: a concern on one side and child protection on the
+                # other, or concerns on both sides (issue 10).
+                mine_worried = any(self.concern(e) for e in mine)
+                theirs_worried = any(self.concern(e) for e in theirs)
+                csc = "children_social_care"
+                reason = ((mine_worried and theirs_worried) or (mine_worried and self.sector(b) == csc)
+                          or (theirs_worried and self.sector(a) == csc))
+                sev = "high" if mine_worried and theirs_worried and twice else "medium" if reason else "low"
+                out.append(item("silent_pair", sev, [a, b], sorted(e["id"] for e in mine + theirs), run[0][1],
+                                run[-1][2], windows=len(run), reason_to_talk=reason))
+        return out
+
+    def concerns_not_referred(self):
+        """Issue 10 item 6, naively: each concern (an incident, a medical finding, a row marked
+        concern) of an agency outside children's social care that no chain brings to any
+        children's social care agency within the rules file's concern_referral window."""
+        csc = [a for a in sorted(self.s.agencies) if self.sector(a) == "children_social_care"]
+        window = self.rules.concern_referral
+        found = {}
+        for e in self.events:
+            if e["agency"] in csc or not (e.get("concern") or e["kind"] in ("incident", "medical")):
+                continue
+            deadline = e["day"]
+            while self.elapsed(e["day"], deadline + dt.timedelta(days=1), window.working_days) <= window.days:
+                deadline += dt.timedelta(days=1)
+            if any(self.reached(e["agency"], e["day"], c, deadline) for c in csc):
+                continue
+            before = [x for x in self.events if x["agency"] in csc and x["day"] <= e["day"]]
+            after = [x for x in self.events if x["agency"] in csc]
+            owner = before[-1]["agency"] if before else after[0]["agency"] if after else csc[0]
+            found.setdefault((e["agency"], owner), []).append(e)
+        out = []
+        for (agency, owner), concerns in found.items():
+            harm = any(h["kind"] in ("incident", "outcome") and 0 < (h["day"] - c["day"]).days <= 90
+                       for c in concerns for h in self.events)
+            earlier = [x for x in self.events if x["agency"] == owner and x["day"] <= concerns[0]["day"]]
+            closure = earlier[-1]["id"] if earlier and earlier[-1]["kind"] == "closure" else None
+            out.append(item("concern_not_referred", "high" if harm else "medium", [agency, owner],
+                            sorted({c["id"] for c in concerns} | ({closure} if closure else set())),
+                            concerns[0]["day"], concerns[-1]["day"], concerns=[c["id"] for c in concerns],
+                            closure=closure, expected_within=window.days, working_days=window.working_days))
         return out
 
     def absences(self):
@@ -180,9 +222,14 @@ class Reference:
                         and abs((e["day"] - m["day"]).days) <= self.meeting_days]
                 if not near:
                     continue
-                busy = any(e["kind"] in CONCERNS + COMMUNICATIONS for e in near)
+                busy = any(self.concern(e) for e in near)
                 if m["kind"] in ("strategy_discussion", "case_conference"):
-                    sev = "high" if busy else "medium"
+                    # Outside children's social care, police, health and education, an
+                    # agency with nothing to say had no evident reason to be there (issue 10).
+                    partner = self.sector(agency) in ("children_social_care", "police", "education") or (
+                        self.sector(agency).startswith("health_") or self.sector(agency) == "mental_health") or any(
+                        e["kind"] in ("referral", "escalation") for e in near)
+                    sev = ("high" if busy else "medium") if partner else ("medium" if busy else "low")
                 else:
                     sev = "medium" if m["kind"] == "core_group" else "low"
                 out.append(item("absent_from_meeting", sev, [agency, m["agency"]],
@@ -219,8 +266,7 @@ class Reference:
         for (a, b), comms in sent.items():
             if len(comms) < 2 or sent.get((b, a)):
                 continue
-            referral = any(c["kind"] == "referral" for c in comms)
-            out.append(item("one_way_flow", "high" if referral else "medium", [a, b], [c["id"] for c in comms],
+            out.append(item("one_way_flow", "medium", [a, b], [c["id"] for c in comms],
                             comms[0]["day"], comms[-1]["day"], count=len(comms)))
         return out
 
@@ -325,11 +371,16 @@ class Reference:
                     referrals[(e["agency"], r)].append(e)
         for (a, b), sent in sorted(referrals.items()):
             if not any(e["agency"] == b and a in e["to_agencies"] and e["day"] >= sent[0]["day"] for e in self.events):
-                out.append(item("referral_without_feedback", "high", [a, b], [e["id"] for e in sent], sent[0]["day"],
+                sev = "medium" if self.sector(a) == "other" else "high"  # issue 10: a member of the public
+                out.append(item("referral_without_feedback", sev, [a, b], [e["id"] for e in sent], sent[0]["day"],
                                 sent[-1]["day"], referrals=len(sent)))
         days, working = self.strategy
         for e in self.events:
-            if e["kind"] == "incident" and not any(
+            deadline = e["day"]
+            while self.elapsed(e["day"], deadline + dt.timedelta(days=1), working) <= days:
+                deadline += dt.timedelta(days=1)
+            covered = self.events[-1]["day"] >= deadline  # issue 10: the records reach the window's end
+            if e["kind"] == "incident" and covered and not any(
                     d["kind"] == "strategy_discussion" and d["day"] >= e["day"]
                     and self.elapsed(e["day"], d["day"], working) <= days for d in self.events):
                 out.append(item("no_strategy_discussion", "high", [e["agency"]], [e["id"]], e["day"],

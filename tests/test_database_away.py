@@ -83,10 +83,14 @@ def _chronology(rows: int) -> object:
 def test_with_the_database_gone_the_api_answers_503_fast_and_recovers_by_itself(throwaway, record_property):
     from causalmap.web import create_app
 
+    from causalmap.accounts.users import add_user, issue_api_token
+
     store = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
     migrate(store)
-    app = create_app({}, store=store)
+    add_user(store, "away-admin", "administrator", None)
+    app = create_app({"CAUSALMAP_DATA_DIR": str(throwaway.data_dir.parent / "app")}, store=store)
     client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {issue_api_token(store, 'away-admin', None)['token']}"
     assert client.get("/api/cases").status_code == 200
     _kill(throwaway)
     started = time.monotonic()

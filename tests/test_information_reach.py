@@ -48,7 +48,7 @@ def every_question(snapshot):
     return [(agency, day) for agency in sorted(snapshot.agencies) for day in days]
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", range(6))
 def test_one_pass_reach_equals_one_search_per_question(seed):
     snapshot = generated(seed, events=120)
     new, old = InformationFlow(snapshot), SearchPerQuestion(snapshot)

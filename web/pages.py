@@ -14,6 +14,7 @@ from causalmap import vocab
 from causalmap.analysis.report import Parameters
 from causalmap.case_analysis import analyse_case
 from causalmap.store.cases import case_summary, list_cases
+from causalmap.store.redactions import read_redactions
 
 pages = Blueprint("pages", __name__)
 VIS_DIR = os.path.join(os.path.dirname(pyvis.__file__), "lib", "vis-9.1.2")
@@ -34,7 +35,9 @@ def favicon():  # type: ignore[no-untyped-def]
 
 @pages.get("/")
 def cases():  # type: ignore[no-untyped-def]
-    return render_template("cases.html", cases=list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return render_template("cases.html", cases=visible_cases(list_cases(get_store())))
 
 
 @pages.get("/cases/<case_id>")
@@ -45,16 +48,33 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
     for family in ("gaps", "checks", "patterns"):
         for item in analysis[family]:
             counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
-    first = [i for i in analysis["gaps"] + analysis["patterns"] if i["severity"] == "high"][:8]
+    # The top of the ranking, mixed across gaps, patterns and checks (each list is already
+    # ordered by score; ties as the analysis orders them: severity, then date).
+    rank = {"high": 0, "medium": 1, "low": 2}
+    first = sorted(analysis["gaps"] + analysis["patterns"] + analysis["checks"],
+                   key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
+    terms = [t.as_dict() for t in read_redactions(get_store(), case_id)] if _can_export() else []
     return render_template("case.html", summary=summary, case=summary["case"], counts=counts, first=first,
                            leverage=analysis["causes"]["leverage"], typology=vocab.TYPOLOGY,
-                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES)
+                           review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES,
+                           redactions=terms, redaction_count=len(terms), can_export=_can_export())
 
 
 @pages.get("/cases/<case_id>/map")
 def case_map(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
-    return render_template("map.html", case=summary["case"], forms=FORMS)
+    return render_template("map.html", case=summary["case"], forms=FORMS, can_export=_can_export(),
+                           redaction_count=len(read_redactions(get_store(), case_id)) if _can_export() else 0)
+
+
+def _can_export() -> bool:
+    """Whether the signed-in user may export (and so keep the redaction list): the Export menu shows then."""
+    from causalmap.web.access import current_account
+
+    from causalmap.accounts.roles import Permission, allows
+
+    account = current_account()
+    return account is not None and allows(account.role, Permission.EXPORT_CASE)
 
 
 @pages.get("/cases/<case_id>/records")

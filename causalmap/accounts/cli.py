@@ -3,7 +3,9 @@ its local administrator (they can read the database's password file anyway)."""
 
 from __future__ import annotations
 
+import json
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -202,3 +204,83 @@ def serve_login_link(ctx: Context, host: str, port: int) -> str:
     token = users.issue_login_token(store, name)
     audit_cli(ctx, "user.link", target=name)
     return login_link(local_base_url(host, port), token)
+
+
+@click.command("audit")
+@click.option("--case", "case_id", help="only entries about this case")
+@click.option("--user", "user", help="only entries by this account (cli:NAME for the command line)")
+@click.option("--since", help="only entries from this date (YYYY-MM-DD) or moment (YYYY-MM-DDTHH:MM), UTC")
+@click.option("--action", help="only this action: case.read, case.change, case.export, query, login, user.add, ...")
+@click.option("--limit", type=click.IntRange(min=1), help="only the newest N entries")
+@FORMAT
+@click.pass_obj
+def audit_command(ctx: Context, case_id: str | None, user: str | None, since: str | None, action: str | None,
+                  limit: int | None, fmt: str) -> None:
+    """The audit trail, oldest first: who read, changed, exported or queried what, and who was refused."""
+    from causalmap.store.audit import parse_since, read_entries
+
+    entries = read_entries(ctx.store(), case_id=case_id, user=user, since=parse_since(since) if since else None,
+                           action=action, limit=limit)
+    lines = [f"{e['at'][:19]}Z  {e['user'] or '-':<20} {e['action']:<12} {e['case'] or '-':<20} "
+             f"{e['target'] or '-':<20} {e['outcome']}{' ' + str(e['status']) if e['status'] else ''}"
+             f"{'  ' + e['method'] + ' ' + e['path'] if e['method'] else ''}" for e in entries]
+    emit(fmt, entries, "\n".join(lines) or "No audit entries match.")
+
+
+@click.command("backup")
+@click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
+              help="the backup file to write (readable by you only)")
+@FORMAT
+@click.pass_obj
+def backup_command(ctx: Context, output: Path, fmt: str) -> None:
+    """Write every case, the accounts and the audit trail to one file (owner-only, 0600).
+
+    Passwords and tokens are in it only as hashes and digests; it is still as sensitive as the
+    cases themselves: keep it on encrypted storage.
+    """
+    from causalmap.backup import make_backup
+    from causalmap.export import write_owner_only
+
+    doc = make_backup(ctx.store())
+    write_owner_only(output, (json.dumps(doc, indent=1, sort_keys=True, ensure_ascii=False) + "\n").encode())
+    summary = {"ok": True, "file": str(output), "cases": len(doc["cases"]), "accounts": len(doc["accounts"]),
+               "audit_entries": len(doc["audit"])}
+    audit_cli(ctx, "backup", detail={k: v for k, v in summary.items() if k != "ok"})
+    emit(fmt, summary, f"Wrote {summary['cases']} cases, {summary['accounts']} accounts and "
+                       f"{summary['audit_entries']} audit entries to {output} (readable by you only).")
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--yes", is_flag=True, help="do not ask for confirmation")
+@FORMAT
+@click.pass_obj
+def restore_command(ctx: Context, file: Path, yes: bool, fmt: str) -> None:
+    """Restore a backup: its cases replace those of the same id, its accounts replace every account,
+    its audit entries join the trail. Checks the whole file first; asks unless --yes."""
+    from causalmap.backup import check_backup, restore_backup
+    from causalmap.errors import InvalidInput
+
+    try:
+        doc = json.loads(file.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    errors = check_backup(doc)
+    if errors:
+        raise InvalidInput(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {file}; nothing was "
+                           "restored", errors)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise UsageError(f"restoring {file} replaces cases and every account; it needs confirmation: add --yes")
+        click.confirm(f"Restore {len(doc['cases'])} cases and replace every account with the {len(doc['accounts'])} "
+                      f"of {file}?", abort=True)
+    result = restore_backup(ctx.store(), doc)
+    audit_cli(ctx, "restore", detail={k: v for k, v in result.items() if k != "ok"} | {"file": str(file)})
+    emit(fmt, result, f"Restored {len(doc['cases'])} cases ({len(result['cases_replaced'])} replaced), "
+                      f"{result['accounts']} accounts, and added {result['audit_entries_added']} audit entries.")
+
+
+#: The administrators' commands, added to the `causalmap` group.
+COMMANDS = (user_group, audit_command, backup_command, restore_command)

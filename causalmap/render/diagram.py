@@ -18,6 +18,7 @@ from __future__ import annotations
 import html
 import re
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -72,6 +73,7 @@ class Diagram:
     lanes: list[dict[str, Any]]
     head: float
     title: str
+    left: float  # px at the left holding the lane names, repeated on every printed page
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -91,7 +93,9 @@ def diagram_dot(snapshot: CaseSnapshot, view: str, filters: ViewFilter | None = 
     layout = time_layout(snapshot)
     timeline = view == "timeline"
     lanes = layout["lanes"]
-    body_height = layout["height"]
+    shift = layout["factor_band"]["bottom"] if timeline else 0.0  # the timeline has no factor band
+    body_height = layout["height"] - shift
+    head = HEAD - shift  # add to a layout y to place it below the title and the axis
     legend = _legend(snapshot, lanes, timeline)
     legend_rows = legend.count("<tr>")
     height = HEAD + body_height + 16 + legend_rows * LEGEND_ROW + 12
@@ -100,8 +104,11 @@ def diagram_dot(snapshot: CaseSnapshot, view: str, filters: ViewFilter | None = 
     def pos(x: float, y: float) -> str:  # layout px, y down -> Graphviz points, y up
         return f"{x:.1f},{height - y:.1f}!"
 
+    def at(y: float) -> float:
+        return head + y
+
     lines = ["digraph causalmap {",
-             _stmt("graph", bb=f"0,0,{width:.1f},{height:.1f}", splines="false", outputorder="edgesfirst",
+             _stmt("graph", bb=f"0,0,{width:.1f},{height:.1f}", splines="false", outputorder="nodesfirst",
                    pad="0.1", fontname=FONT, bgcolor="white"),
              _stmt("node", fontname=FONT, fontsize=layout["font_size"], fixedsize="true", margin="0", penwidth="1"),
              _stmt("edge", arrowsize="0.7", penwidth="1")]
@@ -114,18 +121,18 @@ def diagram_dot(snapshot: CaseSnapshot, view: str, filters: ViewFilter | None = 
     if not timeline and layout["factor_band"]["bottom"] > 0:
         band = layout["factor_band"]
         lines.append(_stmt("band", **size, fillcolor="#F7F7F7", height=(band["bottom"] - band["top"]) / 72,
-                           pos=pos(width / 2, HEAD + (band["top"] + band["bottom"]) / 2)))
+                           pos=pos(width / 2, at((band["top"] + band["bottom"]) / 2))))
         lines.append(_stmt("bandname", **names, label="Contributory factors", height=0.3,
-                           pos=pos(layout["left"] / 2, HEAD + band["top"] + 16)))
+                           pos=pos(layout["left"] / 2, at(band["top"] + 16))))
     for i, lane in enumerate(lanes):
-        middle = HEAD + (lane["top"] + lane["bottom"]) / 2
+        middle = at((lane["top"] + lane["bottom"]) / 2)
         lines.append(_stmt(f"lane{i}", **size, fillcolor=tint(lane["color"], 0.9) if i % 2 == 0 else "#FFFFFF",
                            height=(lane["bottom"] - lane["top"]) / 72, pos=pos(width / 2, middle)))
         lines.append(_stmt(f"lanename{i}", **names, label="\n".join(_wrap(lane["name"], 26)[:3]),
                            height=(lane["bottom"] - lane["top"] - 4) / 72, pos=pos(layout["left"] / 2, middle),
                            tooltip=lane["name"]))
     # The date axis: year and month ticks, as far apart as their labels need.
-    lines += _axis(layout, width, height, pos)
+    lines += _axis(layout, body_height, pos)
     # The items.
     keys: dict[str, str] = {}
     lane_colour = {lane["agency"]: lane["color"] for lane in lanes}
@@ -139,14 +146,14 @@ def diagram_dot(snapshot: CaseSnapshot, view: str, filters: ViewFilter | None = 
         keys[key] = name
         style = _node_style(kind, record, lane_colour, unanswered)
         lines.append(_stmt(name, label="\n".join(node["lines"]), width=node["width"] / 72,
-                           height=node["height"] / 72, pos=pos(node["x"], HEAD + node["y"]),
+                           height=node["height"] / 72, pos=pos(node["x"], at(node["y"])),
                            tooltip=_tooltip(snapshot, kind, record), **style))
-    lines += _edges(snapshot, keys, timeline, layout, lanes, unanswered, pos)
+    lines += _edges(snapshot, keys, timeline, layout, lanes, unanswered, pos, at)
     where = _attrs(shape="plaintext", width=(width - 20) / 72, height=legend_rows * LEGEND_ROW / 72,
                    pos=pos(width / 2, HEAD + body_height + 16 + legend_rows * LEGEND_ROW / 2))
     lines.append(f"  legend {where[:-1]}, label=<{legend}>];")
     lines.append("}")
-    return Diagram("\n".join(lines) + "\n", width, height, lanes, HEAD, heading)
+    return Diagram("\n".join(lines) + "\n", width, height, lanes, HEAD, heading, float(layout["left"]))
 
 
 def _node_style(kind: str, record: dict[str, Any], lane_colour: dict[str, str], unanswered: set[str]) -> dict[str, Any]:
@@ -176,7 +183,7 @@ def _tooltip(snapshot: CaseSnapshot, kind: str, record: dict[str, Any]) -> str:
             f"{record.get('description') or ''}")
 
 
-def _axis(layout: dict[str, Any], width: float, height: float, pos: Any) -> list[str]:
+def _axis(layout: dict[str, Any], body_height: float, pos: Any) -> list[str]:
     month_px = 30.4 * layout["px_per_day"]
     out = []
     for i, tick in enumerate(t for t in layout["ticks"] if t["level"] in ("year", "month")):
@@ -187,13 +194,13 @@ def _axis(layout: dict[str, Any], width: float, height: float, pos: Any) -> list
         out.append(_stmt(f"tick{i}", shape="plaintext", label=label, fontsize=11, width=64 / 72, height=0.22,
                          pos=pos(tick["x"], HEAD - 14)))
         out.append(_stmt(f"grid{i}", shape="box", style="filled", color="#CCCCCC", fillcolor="#CCCCCC", label="",
-                         width=0.6 / 72, height=(layout["height"] + 6) / 72,
-                         pos=pos(tick["x"], HEAD + layout["height"] / 2 - 3)))
+                         width=0.6 / 72, height=(body_height + 6) / 72,
+                         pos=pos(tick["x"], HEAD + body_height / 2 - 3)))
     return out
 
 
 def _edges(snapshot: CaseSnapshot, keys: dict[str, str], timeline: bool, layout: dict[str, Any],
-           lanes: list[dict[str, Any]], unanswered: set[str], pos: Any) -> list[str]:
+           lanes: list[dict[str, Any]], unanswered: set[str], pos: Any, at: Any) -> list[str]:
     out = []
     if timeline:
         # Communications as arrows from the sender's box to the recipient's lane, unanswered in red.
@@ -210,7 +217,7 @@ def _edges(snapshot: CaseSnapshot, keys: dict[str, str], timeline: bool, layout:
                 below = lane["top"] > node["y"]
                 y = lane["top"] + 4 if below else lane["bottom"] - 4
                 out.append(_stmt(end, shape="point", width=0.05, height=0.05, color="#444444", label="",
-                                 pos=pos(node["x"], HEAD + y)))
+                                 pos=pos(node["x"], at(y))))
                 missed = event["id"] in unanswered
                 what = (f"{'Unanswered ' if missed else ''}{event['kind'].replace('_', ' ')} "
                         f"to {snapshot.agency_name(to)}")
@@ -286,9 +293,12 @@ def diagram_svg(snapshot: CaseSnapshot, view: str = "map", filters: ViewFilter |
     return _COMMENT.sub(b"", draw(diagram.dot, "svg"))
 
 
-def diagram_png(snapshot: CaseSnapshot, view: str = "map", filters: ViewFilter | None = None, title: str = "") -> bytes:
+def diagram_png(snapshot: CaseSnapshot, view: str = "map", filters: ViewFilter | None = None, title: str = "",
+                check: Callable[[str], None] | None = None) -> bytes:
     diagram = diagram_dot(snapshot, view, filters, _title(title or snapshot.case_id, view))
-    return draw(diagram.dot.replace("graph [", "graph [dpi=\"96\", ", 1), "png")
+    if check is not None:
+        check(diagram.dot)
+    return draw(diagram.dot, "png")
 
 
 def _title(case_title: str, view: str) -> str:
@@ -296,11 +306,16 @@ def _title(case_title: str, view: str) -> str:
 
 
 def diagram_pdf(snapshot: CaseSnapshot, view: str = "map", filters: ViewFilter | None = None,
-                title: str = "") -> bytes:
+                title: str = "", check: Callable[[str], None] | None = None) -> bytes:
     """The diagram over A3 landscape pages at 9 pt, lane names repeated on each page."""
-    from causalmap.render.pages import diagram_pages_html, html_to_pdf
+    from pypdf import PdfWriter
+
+    from causalmap.render.pages import tile_diagram, write_pdf
 
     title = _title(title or snapshot.case_id, view)
     diagram = diagram_dot(snapshot, view, filters, title)
-    svg = _COMMENT.sub(b"", draw(diagram.dot, "svg")).decode()
-    return html_to_pdf(diagram_pages_html(svg, diagram, title), title)
+    if check is not None:
+        check(diagram.dot)
+    writer = PdfWriter()
+    tile_diagram(writer, draw(diagram.dot, "pdf"), diagram, title, PRINT_SCALE)
+    return write_pdf(writer, title)

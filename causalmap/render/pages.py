@@ -1,130 +1,128 @@
-"""Printed pages: HTML and CSS made into PDF by WeasyPrint, for the diagrams and the report.
+"""A diagram over printed pages: Graphviz's one large PDF page cut into A3 landscape pages.
 
-WeasyPrint fetches nothing here: the only resources a page may use are `data:` URIs
-(the diagrams), so a PDF is made offline and no user text can make it load anything.
-The PDF's metadata holds the (redacted) title and nothing else: no author, no dates, so
-one case gives the same bytes each time.
+Graphviz draws the whole diagram once, as one PDF page at full size. Each printed page
+shows one window of it at 0.75 pt per layout pixel (12 px labels print at 9 pt), with the
+agencies' lane names repeated at its left and a header line above. The large page becomes
+one PDF form XObject that every printed page draws, clipped to its window, so a case cut
+into thirty pages holds its drawing once: small files, made in well under a second.
+
+pypdf assembles the pages; the header is set in Helvetica (a PDF base font, nothing to
+embed), its text written as an escaped PDF string.
 """
 
 from __future__ import annotations
 
-import base64
-import html
+import io
 import math
-import re
+from dataclasses import dataclass
 from typing import Any
 
-from causalmap.errors import CausalmapError
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    ArrayObject,
+    DecodedStreamObject,
+    DictionaryObject,
+    FloatObject,
+    NameObject,
+    NumberObject,
+)
 
-__all__ = ["A3_LANDSCAPE", "Drawing", "diagram_pages_html", "html_to_pdf"]
+__all__ = ["A3_LANDSCAPE", "MARGIN", "Tiling", "pdf_string", "tile_diagram", "write_pdf"]
 
 A3_LANDSCAPE = (1190.55, 841.89)  # pt
 MARGIN = 28.35                    # pt (10 mm)
-HEADER = 22.0                     # pt for the line above each diagram page
+HEADER = 22.0                     # pt above the window for the page's header line
 
 
-def html_to_pdf(document: str, title: str) -> bytes:
-    """The PDF of an HTML document (whose <title> is `title`); only data: URIs are fetched."""
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    fetcher = URLFetcher(allowed_protocols={"data"}, fail_on_errors=True)
-    return HTML(string=document, url_fetcher=fetcher, base_url=None).write_pdf(custom_metadata=False)
+def pdf_string(text: str) -> str:
+    """Text as a PDF literal string in WinAnsi (Helvetica's encoding): escaped, never raw."""
+    raw = text.encode("cp1252", errors="replace").decode("latin-1")
+    return "(" + raw.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").replace("\r", " ").replace(
+        "\n", " ") + ")"
 
 
-_ROOT = re.compile(r'<svg width="([\d.]+)pt" height="([\d.]+)pt"\s+viewBox="([\d.\s-]+)"')
-_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-SVG_NS = "http://www.w3.org/2000/svg"
-TEXT_REACH = (100.0, 20.0)  # how far a text may reach beyond its anchor, in drawing units
+@dataclass(frozen=True)
+class Tiling:
+    """How one diagram is cut: windows of `page_w` x `page_h` layout px after a `left` column."""
+
+    columns: int
+    rows: int
+    left: float
+    page_w: float
+    page_h: float
+
+    @property
+    def count(self) -> int:
+        return self.columns * self.rows
 
 
-class Drawing:
-    """A Graphviz SVG parsed once, so each page can keep only what falls in its window.
-
-    Every page drawing the whole diagram would make the PDF as many times larger (and
-    slower) as it has pages; each page's SVG holds the shapes that touch its window.
-    """
-
-    def __init__(self, svg: str) -> None:
-        import xml.etree.ElementTree as ET
-
-        ET.register_namespace("", SVG_NS)
-        ET.register_namespace("xlink", "http://www.w3.org/1999/xlink")
-        self.root = ET.fromstring(svg)
-        match = _ROOT.search(svg)
-        if match is None:
-            raise CausalmapError("Graphviz's SVG has no size; cannot cut it into pages")
-        self.width, self.height = float(match.group(1)), float(match.group(2))
-        self.graph = self.root.find(f"{{{SVG_NS}}}g")
-        translate = re.search(r"translate\(([-\d.]+) ([-\d.]+)\)", self.graph.get("transform", ""))
-        self.dx, self.dy = (float(translate.group(1)), float(translate.group(2))) if translate else (0.0, 0.0)
-        self.parts = [(child, self._box(child)) for child in list(self.graph)]
-
-    def _box(self, element: Any) -> tuple[float, float, float, float] | None:
-        xs: list[float] = []
-        ys: list[float] = []
-        for item in element.iter():
-            for name in ("points", "d"):
-                numbers = [float(n) for n in _NUMBER.findall(item.get(name, ""))]
-                xs += numbers[0::2]
-                ys += numbers[1::2]
-            if item.get("x") is not None and item.get("y") is not None:
-                x, y = float(item.get("x")), float(item.get("y"))
-                xs += [x - TEXT_REACH[0], x + TEXT_REACH[0]]
-                ys += [y - TEXT_REACH[1], y + TEXT_REACH[1]]
-        if not xs or not ys:
-            return None
-        return min(xs) + self.dx, min(ys) + self.dy, max(xs) + self.dx, max(ys) + self.dy
-
-    def window(self, x: float, y: float, width: float, height: float, scale: float) -> str:
-        """An SVG of the window (x, y, width, height) at `scale` pt per unit, with only what touches it."""
-        import copy
-        import xml.etree.ElementTree as ET
-
-        root = ET.Element(self.root.tag, {**self.root.attrib, "width": f"{width * scale:.2f}pt",
-                                          "height": f"{height * scale:.2f}pt",
-                                          "viewBox": f"{x:.2f} {y:.2f} {width:.2f} {height:.2f}"})
-        graph = copy.copy(self.graph)
-        graph[:] = [child for child, box in self.parts
-                    if box is None or (box[0] <= x + width and box[2] >= x and box[1] <= y + height and box[3] >= y)]
-        root.append(graph)
-        return ET.tostring(root, encoding="unicode")
-
-
-def _img(svg: str, alt: str) -> str:
-    data = base64.b64encode(svg.encode()).decode()
-    return f'<img alt="{html.escape(alt)}" src="data:image/svg+xml;base64,{data}">'
-
-
-def diagram_pages_html(svg: str, diagram: Any, title: str, scale: float | None = None) -> str:
-    """A3 landscape pages, each one window of the diagram with the lane names at its left."""
-    from causalmap.render.diagram import PRINT_SCALE
-
-    scale = scale or PRINT_SCALE
-    drawing = Drawing(svg)
-    total_w, total_h = drawing.width, drawing.height
-    pad_x = (total_w - diagram.width) / 2  # Graphviz's pad on each side
-    left = 210.0 + pad_x                   # the lane names' column, repeated on every page
+def tiling(width: float, height: float, left: float, scale: float) -> Tiling:
     page_w = (A3_LANDSCAPE[0] - 2 * MARGIN) / scale - left
     page_h = (A3_LANDSCAPE[1] - 2 * MARGIN - HEADER) / scale
-    columns = max(1, math.ceil((total_w - left) / page_w))
-    rows = max(1, math.ceil(total_h / page_h))
-    pages = []
-    for row in range(rows):
-        for column in range(columns):
-            x = left + column * page_w
-            y = row * page_h
-            w = min(page_w, total_w - x)
-            h = min(page_h, total_h - y)
-            number = row * columns + column + 1
-            pages.append(
-                f'<section class="page"><p class="head">{html.escape(title)} · page {number} of '
-                f'{rows * columns} (across {column + 1} of {columns}, down {row + 1} of {rows})</p>'
-                f'<div class="tile">{_img(drawing.window(0, y, left, h, scale), "lane names")}'
-                f'{_img(drawing.window(x, y, w, h, scale), title)}</div></section>')
-    return (f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>'
-            f'<style>@page {{ size: A3 landscape; margin: {MARGIN}pt; }} body {{ margin: 0; '
-            'font: 9pt "Liberation Sans", sans-serif; } .page { break-after: page; } .page:last-child '
-            '{ break-after: auto; } .head { margin: 0 0 6pt; height: 14pt; } .tile { display: flex; '
-            'align-items: flex-start; } .tile img { display: block; }</style></head><body>'
-            + "".join(pages) + "</body></html>")
+    return Tiling(max(1, math.ceil((width - left) / page_w)), max(1, math.ceil(height / page_h)), left,
+                  page_w, page_h)
+
+
+def tile_diagram(writer: PdfWriter, big_pdf: bytes, diagram: Any, title: str, scale: float,
+                 first_page: int = 1) -> int:
+    """Append the diagram's A3 pages to `writer`; returns how many were added."""
+    big = PdfReader(io.BytesIO(big_pdf)).pages[0]
+    big_w, big_h = float(big.mediabox.width), float(big.mediabox.height)
+    off_x, off_y = (big_w - diagram.width) / 2, (big_h - diagram.height) / 2  # Graphviz's pad and margin
+    form = DecodedStreamObject()
+    form.set_data(big.get_contents().get_data())
+    form.update({
+        NameObject("/Type"): NameObject("/XObject"), NameObject("/Subtype"): NameObject("/Form"),
+        NameObject("/BBox"): ArrayObject([FloatObject(0), FloatObject(0), FloatObject(big_w), FloatObject(big_h)]),
+        NameObject("/Resources"): big["/Resources"].clone(writer),
+    })
+    form_ref = writer._add_object(form)
+    font = DictionaryObject({NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+                             NameObject("/BaseFont"): NameObject("/Helvetica"),
+                             NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    cut = tiling(diagram.width, diagram.height, diagram.left, scale)
+    page_w, page_h = A3_LANDSCAPE
+    for row in range(cut.rows):
+        for column in range(cut.columns):
+            x = cut.left + column * cut.page_w
+            y = row * cut.page_h
+            w = min(cut.page_w, diagram.width - x)
+            h = min(cut.page_h, diagram.height - y)
+            top = page_h - MARGIN - HEADER  # the windows' top edge on the page
+
+            def window(src_x: float, width: float, at_x: float, y: float = y, h: float = h, top: float = top) -> str:
+                # Map the diagram's (src_x, y) window onto the page at (at_x, top), clipped to it.
+                bottom = top - h * scale
+                tx = at_x - (off_x + src_x) * scale
+                ty = bottom - (off_y + diagram.height - y - h) * scale
+                return (f"q {at_x:.2f} {bottom:.2f} {width * scale:.2f} {h * scale:.2f} re W n "
+                        f"{scale:.4f} 0 0 {scale:.4f} {tx:.2f} {ty:.2f} cm /Diagram Do Q\n")
+
+            number = first_page + row * cut.columns + column
+            header = (f"{title} · page {row * cut.columns + column + 1} of {cut.count} of this figure "
+                      f"(across {column + 1} of {cut.columns}, down {row + 1} of {cut.rows}) · report page {number}"
+                      if first_page > 1 else
+                      f"{title} · page {row * cut.columns + column + 1} of {cut.count} (across {column + 1} of "
+                      f"{cut.columns}, down {row + 1} of {cut.rows})")
+            content = (window(0, cut.left, MARGIN) + window(x, w, MARGIN + cut.left * scale)
+                       + f"BT /Head 9 Tf {MARGIN:.2f} {page_h - MARGIN - 10:.2f} Td {pdf_string(header)} Tj ET\n")
+            page = writer.add_blank_page(page_w, page_h)
+            stream = DecodedStreamObject()
+            stream.set_data(content.encode("latin-1"))
+            page[NameObject("/Contents")] = writer._add_object(stream)
+            page[NameObject("/Resources")] = DictionaryObject({
+                NameObject("/XObject"): DictionaryObject({NameObject("/Diagram"): form_ref}),
+                NameObject("/Font"): DictionaryObject({NameObject("/Head"): font}),
+            })
+            page[NameObject("/Rotate")] = NumberObject(0)
+    return cut.count
+
+
+def write_pdf(writer: PdfWriter, title: str) -> bytes:
+    """The finished PDF: metadata is the (redacted) title only, no dates, so one case gives one file."""
+    writer.add_metadata({"/Title": title, "/Producer": "causalmap", "/Creator": "causalmap"})
+    writer._ID = None
+    writer.compress_identical_objects()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

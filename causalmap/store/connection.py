@@ -25,6 +25,12 @@ class Store:
         self.database = database
         self.uri = uri
 
+    @property
+    def bookmarks(self) -> Any:
+        """One bookmark manager for every session of the process (the one `execute_query` uses), so
+        that on a cluster a read routed to a secondary always sees this process's earlier writes."""
+        return self.driver.execute_query_bookmark_manager
+
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
             query, params, database_=self.database, routing_=RoutingControl.READ
@@ -38,14 +44,14 @@ class Store:
         new case) meet at the unique constraint: a Conflict for the user, never a crash.
         """
         try:
-            with self.driver.session(database=self.database) as session:
+            with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
                 return session.execute_write(work)
         except ConstraintError:
             raise Conflict("someone else created the same case or item at the same moment; reload to see it, "
                            "then make your change again") from None
 
     def read_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return session.execute_read(work)
 
     def close(self) -> None:

@@ -343,5 +343,5 @@
   network.on("selectNode", (p) => { if (!state.linkMode) { showDetails(p.nodes[0]); highlightTimeline(p.nodes); } });
 
   renderLegend(); renderTimeline(); applyLayout();
-  cmGaps.start({base, mark: markEvents, focus: highlightEvents});
+  cmGaps.start({base, mark: markEvents, focus: highlightEvents, agencyName: (id) => agencyById[id]?.name});
 })();
