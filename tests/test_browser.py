@@ -50,6 +50,9 @@ def page(browser, server, store, new_user):
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    # A script or style the Content-Security-Policy blocked is an error too (the console says so).
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy"
+              in m.text else None)
     name = new_user("browser")
     add_user(store, name, "administrator", None)
     opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
@@ -68,6 +71,17 @@ def sample(store, case_id):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def wait_until(page, expression: str, timeout_s: float = 30) -> None:
+    """Poll a page expression from Python: Playwright's wait_for_function evaluates a string
+    inside the page, which the Content-Security-Policy (no eval) rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def open_map(page, server, case_id):
@@ -159,7 +173,7 @@ def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
     page.select_option("#know-agency", "ashdown-health-visiting")
     page.fill("#know-date", "2024-02-20")
     page.click("#know-show")
-    page.wait_for_function("causalmap.state.known !== null")
+    wait_until(page, "causalmap.state.known !== null")
     assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.15
     assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
     shot(page, "06-knowledge")
