@@ -50,6 +50,9 @@ def page(browser, server, store, new_user):
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    # A script or style the Content-Security-Policy blocked is an error too (the console says so).
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy"
+              in m.text else None)
     name = new_user("browser")
     add_user(store, name, "administrator", None)
     opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
@@ -68,6 +71,17 @@ def sample(store, case_id):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def wait_until(page, expression: str, timeout_s: float = 30) -> None:
+    """Poll a page expression from Python: Playwright's wait_for_function evaluates a string
+    inside the page, which the Content-Security-Policy (no eval) rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def open_map(page, server, case_id):
@@ -159,7 +173,7 @@ def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
     page.select_option("#know-agency", "ashdown-health-visiting")
     page.fill("#know-date", "2024-02-20")
     page.click("#know-show")
-    page.wait_for_function("causalmap.state.known !== null")
+    wait_until(page, "causalmap.state.known !== null")
     assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.15
     assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
     shot(page, "06-knowledge")
@@ -182,34 +196,34 @@ def test_the_timeline_and_map_select_together_and_text_is_never_html(page, serve
 
 
 # -- the gap list and what to read first (issue 10) ------------------------------------------
-def gaps_of(app, case_id):
-    return app.test_client().get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
+def gaps_of(client, case_id):
+    return client.get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
 
 
-def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, app):
+def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     shown = [g for g in result["gaps"] if g["severity"] != "low"]  # "Hide low severity" starts ticked
     stories = list(dict.fromkeys(g["story"] for g in shown))
     assert page.eval_on_selector_all("#gap-list li.story", "els => els.map(e => e.dataset.story)") == stories
     assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
         g["story"] for s in stories for g in shown if g["story"] == s]
     assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
-                                              f"{len(stories)} stories.")
+                                              f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     first = page.locator("#gap-list li.story summary").first.inner_text()
     story = next(s for s in result["stories"] if s["id"] == stories[0])
     assert first.startswith(story["title"])
     assert "Why: " in page.locator("#gap-list button").first.inner_text()
 
 
-def test_filters_by_type_agency_and_severity(page, server, sample, app):
+def test_filters_by_type_agency_and_severity(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
     page.uncheck("#gaps-hide-low")
     page.select_option("#gaps-type", "silent_pair")
     types = page.eval_on_selector_all("#gap-list button", "els => els.map(e => e.dataset.type)")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     assert types == ["silent_pair"] * sum(g["type"] == "silent_pair" for g in result["gaps"])
     page.select_option("#gaps-type", "")
     page.select_option("#gaps-agency", "little-oaks-nursery")
@@ -232,13 +246,13 @@ def test_the_list_scrolls_inside_its_panel(page, server, sample):
     assert client <= 1000 * 0.6 + 1  # 60% of the viewport at most
 
 
-def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sample, app):
+def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
     page.select_option("#gaps-type", "late_response")
     page.select_option("#gaps-severity", "high")
     page.check("#gaps-overlay")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     expected = sorted({f"event:{e}" for g in result["gaps"] if g["type"] == "late_response" and g["severity"] == "high"
                        for e in g["event_ids"]})
     assert page.evaluate("[...causalmap.state.gapMarks].sort()") == expected
@@ -251,8 +265,8 @@ def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sampl
     assert page.evaluate("causalmap.state.gapMarks.size") == 0
 
 
-def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, sample, app):
-    result = app.test_client().get(f"/api/cases/{sample}/analysis?which=all").get_json()
+def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, sample, client):
+    result = client.get(f"/api/cases/{sample}/analysis?which=all").get_json()
     rank = {"high": 0, "medium": 1, "low": 2}
     top = sorted(result["gaps"] + result["patterns"] + result["checks"],
                  key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
@@ -263,4 +277,32 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
     assert items.nth(0).inner_text().startswith(
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
+    page.locator("#read-first").scroll_into_view_if_needed()
     shot(page, "08-read-first")
+
+
+def test_signing_in_with_a_password_and_out_again(browser, server, store, new_user, sample):
+    from causalmap.accounts.users import add_user, grant
+
+    name = new_user("panel")
+    add_user(store, name, "panel_member", "a long enough secret")
+    grant(store, name, sample)
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.goto(f"{server}/cases/{sample}")
+    assert opened.url == f"{server}/login?next=/cases/{sample}"
+    opened.fill("#login-name", name)
+    opened.fill("#login-password", "not it at all")
+    opened.click("#login-form button[type=submit]")
+    assert opened.inner_text("#login-message") == "That name and password do not match an account."
+    opened.fill("#login-password", "a long enough secret")
+    opened.click("#login-form button[type=submit]")
+    assert opened.url == f"{server}/cases/{sample}"
+    assert opened.inner_text("#signed-in-as") == f"{name} (panel member)"
+    assert opened.locator(f"a[href='/api/cases/{sample}/document']").count() == 0  # panel members do not export
+    shot(opened, "09-signed-in")
+    opened.click("text=Sign out")
+    assert opened.url == f"{server}/login"
+    opened.goto(f"{server}/")
+    assert opened.url == f"{server}/login?next=/"
+    context.close()
