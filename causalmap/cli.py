@@ -8,6 +8,7 @@ running. `--debug` shows the traceback of an error.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -22,6 +23,7 @@ from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, 
 from causalmap.export import FORMATS as EXPORT_FORMATS
 from causalmap.export import VIEWS as EXPORT_VIEWS
 from causalmap.store import Store, open_store
+from causalmap.store.connection import one_line
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                       help="text for people, json for scripts")
@@ -261,14 +263,16 @@ def redactions_cmd(ctx: Context, case_id: str, set_file: Path | None, fmt: str) 
 @click.pass_obj
 def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> None:
     """Restore a whole case from its JSON document (see `causalmap export`)."""
+    from causalmap import limits
     from causalmap.interchange.case_json import import_case
 
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    doc = limits.loads(text, str(file))
     result = import_case(ctx.store(), doc, as_id=as_id)
     _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
@@ -557,6 +561,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI, translating every error into one clear line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if not debug:  # the driver logs each retry as a warning; the user gets one line below instead
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     wants_json = any(a in ("--format=json",) for a in args) or any(
         a == "--format" and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args))
     try:
@@ -584,7 +590,8 @@ def main(argv: list[str] | None = None) -> None:
     except (ServiceUnavailable, SessionExpired) as exc:
         if debug:
             traceback.print_exc()
-        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")), 1)
+        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j ({one_line(exc)}); check that it runs "
+                                      "(`causalmap db status`) and try again")), 1)
     except Neo4jError as exc:
         if debug:
             traceback.print_exc()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -222,6 +221,8 @@ def write_owner_only(path: Path, content: bytes) -> None:
     leaves half a file or changes an existing one. A target that is not a regular file (a
     device such as /dev/null, a pipe) is written into, never replaced.
     """
+    from causalmap.files import write_private
+
     check_writable(path)
     if path.exists() and not path.is_file():
         # A device or a pipe (/dev/null, /dev/stdout): write into it; never replace it with a file.
@@ -231,12 +232,7 @@ def write_owner_only(path: Path, content: bytes) -> None:
         except OSError as exc:
             raise UsageError(f"{path}: could not write it ({exc.strerror})") from None
         return
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
     try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
+        write_private(path, content)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{path}: could not write it ({exc.strerror}); nothing was written") from None

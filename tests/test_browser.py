@@ -50,6 +50,9 @@ def page(browser, server, store, new_user):
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    # A script or style the Content-Security-Policy blocked is an error too (the console says so).
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy"
+              in m.text else None)
     name = new_user("browser")
     add_user(store, name, "administrator", None)
     opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
@@ -68,6 +71,17 @@ def sample(store, case_id):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def wait_until(page, expression: str, timeout_s: float = 30) -> None:
+    """Poll a page expression from Python: Playwright's wait_for_function evaluates a string
+    inside the page, which the Content-Security-Policy (no eval) rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def open_map(page, server, case_id):
@@ -159,7 +173,7 @@ def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
     page.select_option("#know-agency", "ashdown-health-visiting")
     page.fill("#know-date", "2024-02-20")
     page.click("#know-show")
-    page.wait_for_function("causalmap.state.known !== null")
+    wait_until(page, "causalmap.state.known !== null")
     assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.15
     assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
     shot(page, "06-knowledge")
@@ -196,7 +210,7 @@ def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, c
     assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
         g["story"] for s in stories for g in shown if g["story"] == s]
     assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
-                                              f"{len(stories)} stories.")
+                                              f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     first = page.locator("#gap-list li.story summary").first.inner_text()
     story = next(s for s in result["stories"] if s["id"] == stories[0])
     assert first.startswith(story["title"])
@@ -263,6 +277,7 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
     assert items.nth(0).inner_text().startswith(
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
+    page.locator("#read-first").scroll_into_view_if_needed()
     shot(page, "08-read-first")
 
 

@@ -16,9 +16,8 @@ from causalmap.store.revision import bump_revision
 
 
 def check_case_id(case_id: str) -> str:
-    if not vocab.ID_PATTERN.match(case_id or ""):
-        raise UsageError(f"{case_id!r} is not a case id; use up to 100 letters, digits, '.', '_', ':' or '-', "
-                         "starting with a letter or digit")
+    if not vocab.is_id(case_id):
+        raise UsageError(f"{case_id!r} is not a case id; {vocab.ID_RULE}")
     return case_id
 
 

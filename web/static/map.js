@@ -1,6 +1,7 @@
 // The causal map (vis-network) and the multi-agency timeline (SVG), kept in step.
 "use strict";
 (async () => {
+  const CASE_ID = JSON.parse(document.getElementById("case-id").textContent);
   const base = `/api/cases/${encodeURIComponent(CASE_ID)}`;
   const FORMS = JSON.parse(document.getElementById("forms-data").textContent);
   const $ = (id) => document.getElementById(id);
