@@ -43,6 +43,10 @@ def main(which: list[str]) -> None:
             print(f"  map page laid out and drawn in headless Chromium: {r['page_s']:.2f} s (target 3 s); floor, a "
                   f"bare vis-network page with the same data: {r['bare_page_s']:.2f} s; ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
+            print(f"  a pan or wheel zoom until drawn again: median {r['move_median_ms']:.1f} ms, worst "
+                  f"{r['move_worst_ms']:.1f} ms (target 33 ms, two frames); floor, the bare page: median "
+                  f"{r['bare_move_median_ms']:.1f} ms, worst {r['bare_move_worst_ms']:.1f} ms; "
+                  f"ratio {r['move_ratio']:.1f}x")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

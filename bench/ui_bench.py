@@ -4,6 +4,8 @@ Map data: GET /api/cases/ID/map over HTTP, against the floor of the bare Cypher 
 the same events in the same run (target 300 ms). Page: from navigation until the map has
 laid out and drawn (body[data-map-ready]) in headless Chromium, against the floor of a bare
 page drawing the same nodes and edges with vis-network and nothing else (target 3 s).
+Pan and zoom: from a wheel step or a pan until the map has drawn again, median and worst
+of 20, against the same on the bare page (target: within a frame or two, 33 ms).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ fetch("{base}/api/cases/{case}/map").then(r => r.json()).then(m => {{
   const nodes = m.nodes.map((n, i) => ({{id: n.id, label: n.label, shape: n.shape,
                                         x: i % 200 * 12, y: (lanes[n.agency] || 0) * 90}}));
   const net = new vis.Network(document.getElementById("n"), {{nodes, edges: m.edges}}, {{physics: false}});
+  window.bare = net;
   net.once("afterDrawing", () => document.body.dataset.ready = "true");
 }});
 </script></body></html>"""
@@ -63,19 +66,43 @@ def run(store: Store, events: int = 1650, repeats: int = 5) -> dict[str, Any]:
             store.read(FLOOR, case_id=case_id)
             floors.append(time.perf_counter() - started)
         model = json.loads(body)
-        page_s, bare_s, free_s = _page_times(base, case_id, repeats=3)
+        page_s, bare_s, free_s, moves = _page_times(base, case_id, repeats=3)
     finally:
         http.shutdown()
         delete(store, case_id)
     return {"nodes": len(model["nodes"]), "edges": len(model["edges"]), "map_ms": _median_ms(served),
             "map_floor_ms": _median_ms(floors), "map_ratio": statistics.median(served) / statistics.median(floors),
-            "page_s": page_s, "bare_page_s": bare_s, "page_ratio": page_s / bare_s, "free_layout_s": free_s}
+            "page_s": page_s, "bare_page_s": bare_s, "page_ratio": page_s / bare_s, "free_layout_s": free_s,
+            **moves, "move_ratio": moves["move_median_ms"] / max(0.1, moves["bare_move_median_ms"])}
 
 
-def _page_times(base: str, case_id: str, repeats: int) -> tuple[float, float, float]:
+MOVES = """async (which) => {
+  const net = which === "bare" ? window.bare : causalmap.network;
+  const canvas = net.canvas.frame.canvas, box = canvas.getBoundingClientRect();
+  const times = [];
+  for (let i = 0; i < 20; i++) {
+    const drawn = new Promise(r => net.once("afterDrawing", r));
+    const started = performance.now();
+    if (i % 2) {
+      canvas.dispatchEvent(new WheelEvent("wheel", {deltaY: i % 4 === 1 ? -120 : 120, bubbles: true, cancelable: true,
+        clientX: box.left + box.width / 2, clientY: box.top + box.height / 2}));
+    } else {
+      const p = net.getViewPosition();
+      net.moveTo({position: {x: p.x + (i % 4 ? -150 : 150), y: p.y + 40}});
+      net.emit("dragEnd", {});
+    }
+    await drawn;
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return [times[10], times[times.length - 1]];
+}"""
+
+
+def _page_times(base: str, case_id: str, repeats: int) -> tuple[float, float, float, dict[str, float]]:
     from playwright.sync_api import sync_playwright
 
-    pages, bares, frees = [], [], []
+    pages, bares, frees, moves, bare_moves = [], [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
         for i in range(repeats + 1):
@@ -85,6 +112,7 @@ def _page_times(base: str, case_id: str, repeats: int) -> tuple[float, float, fl
             page.wait_for_selector("body[data-map-ready=true]", timeout=60000)
             page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             elapsed = time.perf_counter() - started
+            moved = page.evaluate(MOVES, "map")
             started = time.perf_counter()
             page.evaluate("() => { document.body.dataset.mapReady = 'false'; causalmap.ready = false; }")
             page.check("input[name=layout][value=free]")
@@ -97,10 +125,16 @@ def _page_times(base: str, case_id: str, repeats: int) -> tuple[float, float, fl
             bare.set_content(BARE_PAGE.format(base=base, case=case_id))
             bare.wait_for_selector("body[data-ready=true]", timeout=60000)
             bare_elapsed = time.perf_counter() - started
+            bare_moved = bare.evaluate(MOVES, "bare")
             bare.close()
             if i:  # the first round warms the browser's cache and the server
                 pages.append(elapsed)
                 bares.append(bare_elapsed)
                 frees.append(free)
+                moves.append(moved)
+                bare_moves.append(bare_moved)
         browser.close()
-    return statistics.median(pages), statistics.median(bares), statistics.median(frees)
+    figures = {"move_median_ms": statistics.median(m[0] for m in moves), "move_worst_ms": max(m[1] for m in moves),
+               "bare_move_median_ms": statistics.median(m[0] for m in bare_moves),
+               "bare_move_worst_ms": max(m[1] for m in bare_moves)}
+    return statistics.median(pages), statistics.median(bares), statistics.median(frees), figures

@@ -83,13 +83,12 @@ ELLIPSIS = "..."  # three full stops: the "…" glyph falls back to a taller fon
 TEXT_WIDTH = NODE_WIDTH - 2 * PADDING - 6  # px a label line may take: a little under the box's text width
 
 
+_ADVANCE = {chr(32 + i): w for i, w in enumerate(_WIDTHS)} | _OTHER_WIDTHS
+
+
 def text_width(text: str, size: float = FONT_SIZE) -> float:
     """The width in px of text set in Arial at `size` px (Helvetica's metrics, no kerning)."""
-    total = 0
-    for char in text:
-        code = ord(char)
-        total += _WIDTHS[code - 32] if 32 <= code <= 126 else _OTHER_WIDTHS.get(char, 556)
-    return total * size / 1000
+    return sum(_ADVANCE.get(char, 556) for char in text) * size / 1000
 
 
 def node_lines(text: str | None, prefix: str = "") -> list[str]:
@@ -102,21 +101,24 @@ def node_lines(text: str | None, prefix: str = "") -> list[str]:
     if not words.casefold().startswith(prefix.casefold()):
         words = prefix + words
     lines: list[str] = []
-    line = ""
+    line, width, space = "", 0.0, text_width(" ")
     for word in words.split(" "):
-        candidate = f"{line} {word}" if line else word
-        if text_width(candidate) <= TEXT_WIDTH:
-            line = candidate
+        if len(lines) > MAX_LINES:
+            break
+        word_width = text_width(word)
+        if line and width + space + word_width <= TEXT_WIDTH:
+            line, width = f"{line} {word}", width + space + word_width
             continue
         if line:
             lines.append(line)
-        while text_width(word) > TEXT_WIDTH:  # a word longer than a line is cut
+        while word_width > TEXT_WIDTH:  # a word longer than a line is cut
             cut = len(word)
             while text_width(word[:cut]) > TEXT_WIDTH:
                 cut -= 1
             lines.append(word[:cut])
             word = word[cut:]
-        line = word
+            word_width = text_width(word)
+        line, width = word, word_width
     lines.append(line)
     if len(lines) > MAX_LINES:
         last = lines[MAX_LINES - 1]

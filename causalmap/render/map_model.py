@@ -1,9 +1,11 @@
-"""The causal map's data for vis-network, assembled with pyvis.
+"""The causal map's data for vis-network: nodes placed by the time layout, edges via pyvis.
 
-pyvis builds the node and edge options (shape per kind, colour, edge style per relation
-and strength); the page draws them with the vis-network that pyvis ships, served from
-the project. Tooltips are plain text (vis-network 9 renders string titles as text, never
-HTML), and the page never puts user text into HTML either.
+Every node is a box at its place in the server's time layout (causalmap.render.layout, the
+positions the diagram exports draw), with its words for the side panel and tooltips.
+Nodes are plain dicts (pyvis's add_node searches a list per node, quadratic on a
+2,000-node case); pyvis builds the edge options (style per relation and strength). The
+page draws them with the vis-network that pyvis ships, served from the project, and makes
+tooltips from DOM text nodes, so user text never becomes HTML.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
     lanes = {lane["agency"]: lane for lane in placed["lanes"]}
     episodes = _episodes_of(snapshot)
     net = Network(directed=True, cdn_resources="remote")
+    nodes: list[dict[str, Any]] = []
 
     def add(key: str, kind: str, record: dict[str, Any], title_kind: str, **extra: Any) -> None:
         agency = record.get("agency")
@@ -57,11 +60,9 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
         box = placed["nodes"][key]
         words = {"description": record.get("description") or "", "dateText": date_in_words(record.get("date")),
                  "agencyName": snapshot.agency_name(agency) if agency else None, "kindText": title_kind}
-        title = " · ".join(w for w in (words["dateText"] if kind != "factor" else None, words["agencyName"],
-                                       title_kind) if w) + "\n" + words["description"]
         lane = lanes.get(box["lane"] or "")
         options: dict[str, Any] = {
-            "shape": SHAPES[kind], "title": title, "kind": kind, "agency": agency, "date": record.get("date"),
+            "id": key, "shape": SHAPES[kind], "kind": kind, "agency": agency, "date": record.get("date"),
             "category": category, "valence": record.get("valence"), "episodes": sorted(episodes.get(key, [])),
             "colorAgency": lane["color"] if lane else NEUTRAL,
             "colorCategory": OKABE_ITO.get(category or "", NEUTRAL),
@@ -71,7 +72,7 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
         }
         if key in layout:
             options["x"], options["y"] = layout[key]
-        net.add_node(key, label="\n".join(box["lines"]), **options)
+        nodes.append(options)
 
     for event in sorted(snapshot.events.values(), key=lambda e: e["id"]):
         add(f"event:{event['id']}", "event", event, kind_in_words("event", event), eventKind=event["kind"],
@@ -82,7 +83,8 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
     for factor in sorted(snapshot.factors.values(), key=lambda f: f["id"]):
         add(f"factor:{factor['id']}", "factor", factor, kind_in_words("factor", factor))
 
-    present = set(net.node_ids)
+    present = {n["id"] for n in nodes}
+    net.node_ids = present  # pyvis's add_edge checks that both ends are known
 
     def edge(src: str, dst: str, relation: str, title: str, **extra: Any) -> None:
         if src in present and dst in present:
@@ -106,7 +108,7 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
     unanswered = {i.event_ids[0] for i in unanswered_handoffs(snapshot)}
     return {
         "case_id": snapshot.case_id,
-        "nodes": net.nodes,
+        "nodes": nodes,
         "edges": net.edges,
         "agencies": [{"id": lane["agency"], "name": lane["name"], "sector": lane["sector"], "color": lane["color"],
                       "pattern": lane["pattern"], "dashed": lane["pattern"] != "solid"} for lane in placed["lanes"]],

@@ -6,9 +6,10 @@ recorded it (a month-only date is "April 1999", never a made-up day).
 
 from __future__ import annotations
 
-import calendar
-
 from causalmap import vocab
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
 
 
 def date_in_words(date: str | None) -> str:
@@ -18,7 +19,7 @@ def date_in_words(date: str | None) -> str:
     parts = date.split("-")
     if len(parts) == 1:
         return parts[0]
-    month = calendar.month_name[int(parts[1])]
+    month = MONTHS[int(parts[1]) - 1]
     return f"{month} {parts[0]}" if len(parts) == 2 else f"{int(parts[2])} {month} {parts[0]}"
 
 

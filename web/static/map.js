@@ -35,7 +35,7 @@
   const PAD = L.padding, READABLE = 9, SHORT = 5;
   function detailFor(scale) { const px = L.font_size * scale; return px >= READABLE ? "full" : px >= SHORT ? "short" : "none"; }
   function labelFor(n) {
-    if (state.detail === "full") return n.label;
+    if (state.detail === "full") return n.lines.join("\n");
     if (state.detail === "short") return n.lines[0] + (n.lines.length > 1 ? "..." : "");
     return " ";
   }
@@ -52,8 +52,10 @@
     const colour = state.colour === "agency" ? n.colorAgency : n.colorCategory;
     const marked = state.gapMarks.has(n.id);
     const fill = tint(colour);
-    return {id: n.id, label: labelFor(n), title: tooltip(n), shape: "box", margin: PAD,
-      widthConstraint: {minimum: n.boxWidth - 2 * PAD, maximum: n.boxWidth - 2 * PAD},
+    return {id: n.id, label: labelFor(n), shape: "box", margin: PAD,
+      // vis-network wraps at maximum minus the margins: the server's lines (measured with
+      // Arial's metrics to fit boxWidth - 2 * PAD) are never wrapped again.
+      widthConstraint: {minimum: n.boxWidth - 2 * PAD, maximum: n.boxWidth},
       heightConstraint: {minimum: n.boxHeight - 2 * PAD, valign: "middle"},
       color: {background: fill, border: n.harm ? "#A4161A" : marked ? "#A4161A" : colour,
         highlight: {background: fill, border: "#000000"}, hover: {background: fill, border: "#000000"}},
@@ -66,7 +68,7 @@
     const c = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16));
     return "#" + c.map(v => Math.round(v + (255 - v) * 0.78).toString(16).padStart(2, "0")).join("");
   }
-  const nodes = new vis.DataSet(model.nodes.map(n => ({...styled(n), x: n.timeX, y: n.timeY, fixed: {x: true, y: true}})));
+  const nodes = new vis.DataSet(model.nodes.map(n => ({...styled(n), title: tooltip(n), x: n.timeX, y: n.timeY, fixed: {x: true, y: true}})));
   const toEdge = (e, i) => ({id: e.id || `e${i}`, from: e.from, to: e.to, title: e.title, arrows: "to", width: e.width,
     dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color, opacity: 1}, relation: e.relation, linkId: e.linkId});
   const edges = new vis.DataSet(model.edges.map(toEdge));
@@ -159,7 +161,8 @@
     const levels = levelsAt(scale), finest = levels[levels.length - 1];
     const leftDay = dayOfX(network.DOMtoCanvas({x: HEADER, y: 0}).x);
     ctx.fillStyle = "#111"; ctx.font = "bold 13px Arial";
-    ctx.fillText(String(new Date(Math.max(leftDay, minDay)).getUTCFullYear()), 6, 4);
+    const yearTickNear = L.ticks.some(t => t.level === "year" && Math.abs(network.canvasToDOM({x: t.x, y: 0}).x - HEADER) < 50);
+    if (!yearTickNear) ctx.fillText(String(new Date(Math.max(leftDay, minDay)).getUTCFullYear()), 6, 4);
     for (const t of L.ticks) {
       if (!levels.includes(t.level)) continue;
       const x = network.canvasToDOM({x: t.x, y: 0}).x;
@@ -249,10 +252,11 @@
     network.moveTo({position: {x, y}, scale});
   }
 
-  function applyLayout() {
+  function applyLayout(first = false) {
     ovImage = null;
     if (state.layout === "time") {
-      nodes.update(model.nodes.map(n => ({id: n.id, x: n.timeX, y: n.timeY, fixed: {x: true, y: true}})));
+      // The nodes were made at their places: only a switch back from the free layout moves them.
+      if (!first) nodes.update(model.nodes.map(n => ({id: n.id, x: n.timeX, y: n.timeY, fixed: {x: true, y: true}})));
       network.setOptions({physics: {enabled: false}});
       openingView();
       markReady();
@@ -662,5 +666,5 @@
   }
   network.on("selectNode", (p) => { if (!state.linkMode) { showDetails(p.nodes[0]); highlightTimeline(p.nodes); } });
 
-  renderLegend(); renderTimeline(); applyLayout(); syncTimeline(); loadGaps();
+  renderLegend(); renderTimeline(); applyLayout(true); syncTimeline(); loadGaps();
 })();
