@@ -8,7 +8,7 @@ COPY causalmap causalmap
 COPY api api
 COPY web web
 COPY queries queries
-RUN pip install --no-cache-dir . gunicorn==27.0.1
+RUN pip install --no-cache-dir .
 USER causalmap
 EXPOSE 5000
 # A production WSGI server. Inside the container it listens beyond loopback; compose

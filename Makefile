@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export CAUSALMAP_DATA_DIR ?= $(CURDIR)/var/neo4j
 
-.PHONY: install system-deps demo test lint bench db-start db-stop clean
+.PHONY: install system-deps demo test lint bench mutation db-start db-stop clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ demo: install  ## start Neo4j, load the sample case, serve the UI at http://127.
 	$(BIN)/causalmap db start
 	$(BIN)/causalmap sample load
 	$(BIN)/causalmap case show ashdown-2024
-	@echo "Open http://127.0.0.1:5000/cases/ashdown-2024 (Ctrl+C stops the web server; 'make db-stop' stops Neo4j)"
+	@echo "Open the one-time login link printed below (Ctrl+C stops the web server; 'make db-stop' stops Neo4j)"
 	$(BIN)/causalmap serve
 
 test: install  ## start what the tests need, run every test, stop what it started
@@ -37,6 +37,11 @@ lint: install
 
 bench: install  ## benchmarks against a floor measured in the same run
 	$(PY) -m bench.run
+
+mutation: install  ## mutation testing of causalmap/analysis with its fast in-memory tests (about an hour on 2 cores)
+	rm -rf mutants
+	nice $(BIN)/mutmut run --max-children 2 || true
+	$(BIN)/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json
 
 db-start: install
 	$(BIN)/causalmap db start

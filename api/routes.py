@@ -24,7 +24,12 @@ CHANGE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 def _same_site_only() -> Response | None:
     """Changes need the X-Causalmap header. A browser sends a custom header across sites only
     after a CORS preflight, which this API never grants, so another site's page cannot import
-    or edit anything through a user's browser (cross-site request forgery)."""
+    or edit anything through a user's browser (cross-site request forgery). Scripts signing in
+    with a bearer token need not send it: a browser never adds that header by itself."""
+    from flask import g
+
+    if g.get("caller") is not None and g.caller.via == "token":
+        return None
     if request.method in CHANGE_METHODS and request.headers.get("X-Causalmap") != "1":
         from causalmap.api.problems import problem
 
@@ -39,7 +44,9 @@ def _error(error: Exception) -> Response:
 
 @api.get("/cases")
 def cases() -> Response:
-    return jsonify(list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return jsonify(visible_cases(list_cases(get_store())))
 
 
 @api.get("/cases/<case_id>")
@@ -103,6 +110,58 @@ def document(case_id: str) -> Response:
     text = dumps(export_case(get_store(), case_id))
     return Response(text, mimetype="application/json",
                     headers={"Content-Disposition": f'attachment; filename="{case_id}.json"'})
+
+
+@api.get("/cases/<case_id>/export")
+def export(case_id: str) -> Response:
+    """The case in one format (?format=), view (?view=) and the map's filters; ?redact=1 redacts it
+    with the case's redaction list. Downloads are named CASE-VIEW-YYYY-MM-DD.EXT."""
+    from causalmap.export import export_case
+    from causalmap.store.redactions import read_redactions
+    from causalmap.view import ViewFilter
+
+    args = request.args
+    known = {"format", "view", "agency", "from", "to", "episode", "hide_low", "redact"}
+    unknown = sorted(set(args) - known)
+    if unknown:
+        raise UsageError(f"unknown export parameter {unknown[0]!r}; use: {', '.join(sorted(known))}")
+    flags = {"1": True, "true": True, "yes": True, "0": False, "false": False, "no": False, "": False}
+    for flag in ("hide_low", "redact"):
+        if args.get(flag, "").lower() not in flags:
+            raise UsageError(f"{flag}={args[flag]!r}: use 1 or 0")
+    filters = ViewFilter.parse(args.getlist("agency"), args.get("from"), args.get("to"), args.get("episode"),
+                               flags[args.get("hide_low", "").lower()])
+    store = get_store()
+    redaction = read_redactions(store, case_id) if flags[args.get("redact", "").lower()] else None
+    result = export_case(store, case_id, args.get("format", "json"), view=args.get("view", "map"), filters=filters,
+                         redaction=redaction, rules_file=get_settings().rules_file)
+    headers = {"Content-Disposition": f'attachment; filename="{result.filename}"', "Cache-Control": "no-store",
+               "X-Content-Type-Options": "nosniff"}
+    if result.replacements is not None:
+        headers["X-Causalmap-Replacements"] = str(result.replaced)
+    return Response(result.content, content_type=result.format.content_type, headers=headers)
+
+
+@api.get("/cases/<case_id>/redactions")
+def redactions(case_id: str) -> Response:
+    from causalmap.store.redactions import read_redactions
+
+    return jsonify({"case_id": case_id, "terms": [t.as_dict() for t in read_redactions(get_store(), case_id)]})
+
+
+@api.put("/cases/<case_id>/redactions")
+def save_redaction_list(case_id: str) -> Response:
+    """Replace the case's redaction list: {"terms": [{"term", "replacement"}]}."""
+    from causalmap.render.redact import Term
+    from causalmap.store.redactions import save_redactions
+
+    body = _json_body()
+    terms = body.get("terms")
+    if not isinstance(terms, list) or not all(isinstance(t, dict) and isinstance(t.get("term"), str)
+                                              and isinstance(t.get("replacement"), str) for t in terms):
+        raise UsageError('send {"terms": [{"term": "...", "replacement": "..."}]}')
+    saved = save_redactions(get_store(), case_id, [Term(t["term"], t["replacement"]) for t in terms])
+    return jsonify({"case_id": case_id, "terms": [t.as_dict() for t in saved]})
 
 
 # -- cases ---------------------------------------------------------------------------------
@@ -208,17 +267,33 @@ def delete_section_item(case_id: str, section: str, item_id: str) -> Response:
 
 @api.get("/queries")
 def queries() -> Response:
+    """Every named query with its typed parameters (the case filters included) and columns."""
     from causalmap.named_queries import load_queries
 
-    return jsonify([{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                    for q in load_queries().values()])
+    return jsonify([q.as_dict() for q in load_queries().values()])
 
 
 @api.get("/queries/<name>")
 def query(name: str) -> Response:
-    from causalmap.named_queries import parse_value, run_query
+    """Run a named query: its parameters as query arguments (a list as a,b or repeated), format json or csv."""
+    from causalmap.named_queries import csv_text, get_query, parse_value, run_query
 
-    return jsonify(run_query(get_store(), name, {k: parse_value(v) for k, v in request.args.items()}))
+    get_query(name)
+    fmt = request.args.get("format", "json")
+    if fmt not in ("json", "csv"):
+        raise UsageError(f"format={fmt!r}: use json or csv")
+    given: dict[str, Any] = {}
+    for key in request.args:
+        if key == "format":
+            continue
+        values = request.args.getlist(key)
+        given[key] = [parse_value(v) for v in values] if len(values) > 1 else parse_value(values[0])
+    settings = get_settings()
+    result = run_query(get_store(), name, given, timeout=settings.query_timeout, rules_file=settings.rules_file)
+    if fmt == "csv":
+        return Response(csv_text(result), mimetype="text/csv",
+                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+    return jsonify(result)
 
 
 @api.get("/openapi.json")

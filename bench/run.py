@@ -1,22 +1,41 @@
-"""`make bench`: every benchmark, its absolute figures and its ratio to the floor of the same run."""
+"""`make bench`: every benchmark, its absolute figures and its ratio to the floor of the same run.
+
+Every benchmark also prints the machine's load average (1, 5 and 15 minutes) before and
+after it: on a shared machine the figures mean little without it.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from bench import analysis_bench, import_bench, ui_bench
+from bench import analysis_bench, import_bench, load_bench, ui_bench
 from bench.server import bench_store
 
 
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def measured(name: str, work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    before = _load()
+    result = work()
+    result["load_before"], result["load_after"] = before, _load()
+    print(f"{name} ({os.cpu_count()} cores; load average before {'/'.join(map(str, before))}, "
+          f"after {'/'.join(map(str, result['load_after']))}):")
+    return result
+
+
 def main(which: list[str]) -> None:
-    results: dict[str, dict[str, float]] = {}
+    results: dict[str, dict[str, Any]] = {}
     with bench_store() as (store, env):
         if not which or "import" in which:
-            r = import_bench.run(store, env)
-            results["import"] = r
-            print(f"import of {r['events']:,} events, median of {r['repeats']} runs:")
+            r = results["import"] = measured("import", lambda: import_bench.run(store, env))
+            print(f"  import of {r['events']:,} events, median of {r['repeats']} runs:")
             print(f"  floor, bare batched UNWIND from rows in memory: {r['floor_s']:.2f} s "
                   f"({r['floor_rows_per_s']:,.0f} rows/s)")
             print(f"  `causalmap import`, CSV file to commit:         {r['ours_s']:.2f} s "
@@ -26,27 +45,49 @@ def main(which: list[str]) -> None:
             print(f"  re-import of the same file (nothing to write): {r['reimport_s']:.2f} s; "
                   f"peak memory of the command {r['peak_mib']:.0f} MiB")
         if not which or "analysis" in which:
-            r = analysis_bench.run(store)
-            results["analysis"] = r
-            print(f"full analysis of a {r['events']:,}-event, {r['agencies']}-agency case, median of 3 runs:")
-            print(f"  floor, one bare read of the events and their links: {r['floor_s']:.2f} s")
-            print(f"  read {r['read_s']:.2f} s + compute {r['compute_s']:.2f} s = {r['total_s']:.2f} s"
-                  f"  (target < 3 s; ratio to the floor {r['ratio']:.1f}x)")
-            print(f"  found {r['gaps']:,} gaps, {r['checks']:,} checks, {r['patterns']:,} patterns, "
-                  f"{r['chains']} chains")
+            r = results["analysis"] = measured("analysis", lambda: analysis_bench.run(store))
+            print("  full analysis, 15 agencies, one causal link per 25 events, median of 3 runs at each size:")
+            for s in r["sizes"]:
+                print(f"  {s['events']:>6,} events: read {s['read_s']:.2f} s (floor, bare Cypher read "
+                      f"{s['floor_s']:.2f} s; {s['read_ratio']:.1f}x) + compute {s['compute_s']:.2f} s (floor, "
+                      f"NetworkX builds and traverses the same time graph {s['traversal_s']:.2f} s; "
+                      f"{s['compute_ratio']:.1f}x) = {s['total_s']:.2f} s; export of the case {s['export_s']:.2f} s "
+                      f"(analysis {s['export_ratio']:.1f}x the export)")
+                print(f"          found {s['gaps']:,} gaps, {s['checks']:,} checks, {s['patterns']:,} patterns, "
+                      f"{s['chains']} chains")
+            g = r["growth"]
+            print(f"  growth exponent 5,000 -> 20,000 events (1 = linear): compute {g['compute_s']:.2f}, "
+                  f"NetworkX floor {g['traversal_s']:.2f}, read {g['read_s']:.2f}, total {g['total_s']:.2f}; "
+                  f"4x the events took {r['largest_time_ratio']:.1f}x the time (target <= 5x); 20,000-event "
+                  f"analysis {r['sizes'][-1]['export_ratio']:.1f}x its export (target <= 3x)")
         if not which or "ui" in which:
-            r = ui_bench.run(store)
-            results["ui"] = r
-            print(f"web UI with a {r['nodes']:,}-node case ({r['edges']:,} edges):")
+            r = results["ui"] = measured("ui", lambda: ui_bench.run(store))
+            print(f"  web UI with a {r['nodes']:,}-node case ({r['edges']:,} edges):")
             print(f"  map data served: {r['map_ms']:.0f} ms (target 300 ms); floor, the bare Cypher read: "
                   f"{r['map_floor_ms']:.0f} ms; ratio {r['map_ratio']:.1f}x")
             print(f"  map page laid out and drawn in headless Chromium: {r['page_s']:.2f} s (target 3 s); floor, a "
-                  f"bare vis-network page with the same data: {r['bare_page_s']:.2f} s; ratio {r['page_ratio']:.1f}x")
+                  f"bare vis-network page drawing the same data from static files: {r['bare_page_s']:.2f} s; "
+                  f"ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
             print(f"  a pan or wheel zoom until drawn again: median {r['move_median_ms']:.1f} ms, worst "
                   f"{r['move_worst_ms']:.1f} ms (target 33 ms, two frames); floor, the bare page: median "
                   f"{r['bare_move_median_ms']:.1f} ms, worst {r['bare_move_worst_ms']:.1f} ms; "
                   f"ratio {r['move_ratio']:.1f}x")
+        if not which or "load" in which:
+            r = results["load"] = measured("load", lambda: load_bench.run(store, env))
+            print(f"  {r['users']} simulated users against `causalmap serve` (gunicorn): {r['requests']:,} requests in "
+                  f"{r['seconds']:.1f} s, {r['throughput']:.1f} requests/s, {r['errors']} errors "
+                  f"{r['error_examples'] or ''}(target 0)")
+            print(f"  reads  p50 {r['read_p50_ms']:.0f} ms, p95 {r['read_p95_ms']:.0f} ms, "
+                  f"p99 {r['read_p99_ms']:.0f} ms "
+                  f"(target p95 < 300 ms); floor, the same reads by one user alone: p50 {r['floor_ms']:.0f} ms; "
+                  f"ratio of the p50s {r['ratio']:.1f}x")
+            print(f"  writes p50 {r['write_p50_ms']:.0f} ms, p95 {r['write_p95_ms']:.0f} ms, "
+                  f"p99 {r['write_p99_ms']:.0f} ms "
+                  f"({r['writes']} edits)")
+            for what, f in r["by_what"].items():
+                print(f"    {what:<14} {f['count']:>4} requests  p50 {f['p50_ms']:>6.0f} ms  "
+                      f"p95 {f['p95_ms']:>6.0f} ms")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

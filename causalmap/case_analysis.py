@@ -1,33 +1,92 @@
-"""The analysis of one stored case, as the CLI and the API both run it."""
+"""The analysis of one stored case, as the CLI, the API and the pages run it: computed once per
+revision of the case and parameters, then reused (store/analyses.py keeps it)."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import asdict
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from causalmap.analysis.network import agency_network
 from causalmap.analysis.report import FAMILIES, Parameters, analyse
-from causalmap.analysis.rules import load_rules
+from causalmap.analysis.rules import Rules, load_rules
 from causalmap.errors import UsageError
 from causalmap.store import Store
+from causalmap.store.analyses import cached_analysis, gap_rows, stale_cases, store_analysis
 from causalmap.store.snapshot import read_snapshot
+
+#: The families of `all` without knowledge: what the overview shows and the queries count.
+DEFAULT_FAMILIES = ("gaps", "causes", "checks", "patterns")
+#: The families whose items are also stored as Gap nodes for the analysts' queries.
+GAP_FAMILIES = ("gaps", "patterns")
 
 
 def families_for(which: str, parameters: Parameters) -> tuple[str, ...]:
     """`all` is every family, with knowledge only when an agency and a date are given."""
     if which == "all":
-        chosen = ("gaps", "causes", "checks", "patterns")
-        return chosen + (("knowledge",) if parameters.agency and parameters.date else ())
+        return DEFAULT_FAMILIES + (("knowledge",) if parameters.agency and parameters.date else ())
     if which not in FAMILIES:
         raise UsageError(f"unknown analysis {which!r}; use one of: {', '.join(FAMILIES)}, all")
     return (which,)
 
 
+@cache
+def _code_fingerprint() -> str:
+    """A hash of the analysis code itself: a result stored by another version is never reused."""
+    digest = hashlib.sha256()
+    folder = resources.files("causalmap.analysis")
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if entry.name.endswith((".py", ".json")):
+            digest.update(entry.name.encode() + entry.read_bytes())
+    return digest.hexdigest()
+
+
+def analysis_key(families: tuple[str, ...], parameters: Parameters, rules: Rules) -> str:
+    """What a stored result depends on besides the case: families, parameters, rules, code."""
+    text = json.dumps({"families": families, "parameters": asdict(parameters), "rules": repr(rules),
+                       "code": _code_fingerprint()}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def default_key(rules_file: Path | None = None) -> str:
+    """The key of the default analysis, the one whose items the named queries read."""
+    return analysis_key(DEFAULT_FAMILIES, Parameters().check(), load_rules(rules_file))
+
+
 def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
                  rules_file: Path | None = None) -> dict[str, Any]:
+    """The analysis result, from the store when the case has not changed since it was computed.
+
+    A stored result is the JSON of a fresh one, so both are returned as plain JSON values:
+    what comes back is the same either way.
+    """
     parameters = (parameters or Parameters()).check()
     rules = load_rules(rules_file)
-    return analyse(read_snapshot(store, case_id), parameters, rules, families_for(which, parameters))
+    families = families_for(which, parameters)
+    key = analysis_key(families, parameters, rules)
+    revision, result = cached_analysis(store, case_id, key)
+    if result is not None:
+        return result
+    snapshot = read_snapshot(store, case_id)
+    result = json.loads(json.dumps(analyse(snapshot, parameters, rules, families), ensure_ascii=False))
+    gaps = None
+    if families == DEFAULT_FAMILIES and parameters == Parameters().check():
+        sectors = {a: str(r.get("sector") or "other") for a, r in snapshot.agencies.items()}
+        gaps = [row for family in GAP_FAMILIES for row in gap_rows(result[family], family, sectors)]
+    store_analysis(store, case_id, key, revision, result, gaps)
+    return result
+
+
+def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
+    """Analyse (and store) those of the cases whose default analysis is missing or stale."""
+    stale = stale_cases(store, case_ids, default_key(rules_file))
+    for case_id in stale:
+        analyse_case(store, case_id, "all", Parameters(), rules_file)
+    return stale
 
 
 def case_network(store: Store, case_id: str) -> dict[str, Any]:

@@ -45,6 +45,14 @@ class Context:
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
+            self._store = None
+
+
+def _audit(ctx: Context, action: str, **entry: Any) -> None:
+    """Record what the command did in the audit trail (see causalmap audit)."""
+    from causalmap.accounts.cli import audit_cli
+
+    audit_cli(ctx, action, **entry)
 
 
 PLURALS = {"agency": "agencies", "causal_link": "causal links"}
@@ -153,28 +161,74 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
 
     table = read_table(file, sheet)
     report = import_chronology(ctx.store(), case_id, table, title=title)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "import", "file": file.name})
     lines = [f"Created case {case_id}." if report.case_created else f"Imported into case {case_id}."]
     for label, counts in (("created", report.created), ("updated", report.updated)):
         lines.append(f"  {label}: " + ", ".join(f"{n} {plural(kind, n)}" for kind, n in counts.items()))
     emit(fmt, report.as_dict(), "\n".join(lines))
 
 
+EXPORT_FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
+
+
 @cli.command("export")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True,
-              help="the whole-case JSON document")
-@click.option("-o", "--output", type=click.Path(path_type=Path), help="file to write (default: standard output)")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True,
+              help="json: the whole case; csv: the chronology to import; graphml, gexf: the graph; svg, png, pdf: "
+                   "the diagram; html: the interactive map, one offline file; report: the review report (PDF)")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="file to write, readable by you only (default: standard output, text formats only)")
+@click.option("--view", type=click.Choice(("map", "timeline")), default="map", show_default=True,
+              help="svg, png, pdf: the causal map or the multi-agency timeline")
+@click.option("--agency", "agencies", multiple=True, metavar="AGENCY_ID", help="only this agency (repeatable)")
+@click.option("--from", "start", metavar="YYYY-MM-DD", help="only from this day")
+@click.option("--to", "end", metavar="YYYY-MM-DD", help="only up to this day")
+@click.option("--episode", metavar="EPISODE_ID", help="only this key practice episode")
+@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report and the gap marks")
+@click.option("--redact", "redact_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="redact for publication: the case's redaction list plus FILE (CSV term,replacement)")
+@click.option("--redacted", is_flag=True, help="redact for publication with the case's redaction list")
 @click.pass_obj
-def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None) -> None:
-    """Write every node and relationship of CASE_ID, sorted and stable."""
-    from causalmap.interchange.case_json import dumps, export_case
+def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: str, agencies: tuple[str, ...],
+               start: str | None, end: str | None, episode: str | None, hide_low: bool, redact_file: Path | None,
+               redacted: bool) -> None:
+    """Export CASE_ID as a file: the case, its chronology, its graph, the diagrams or the report.
 
-    text = dumps(export_case(ctx.store(), case_id))
+    The map's filters apply to every format. Redacting replaces the listed terms and always
+    e-mail addresses, UK phone numbers, postcodes and NHS numbers, in everything in the file;
+    the command says how many replacements it made. Bad input writes nothing and exits 2.
+    """
+    from causalmap.export import FORMATS, check_writable, export_case, write_owner_only
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions
+    from causalmap.view import ViewFilter
+
+    chosen = FORMATS[fmt]
+    if output is None and chosen.binary:
+        raise UsageError(f"--format {fmt} writes a binary file; give it a name with -o, e.g. -o "
+                         f"{case_id}.{chosen.extension}")
+    if output is not None:
+        check_writable(output)
+    filters = ViewFilter.parse(agencies, start, end, episode, hide_low)
+    extra = read_redaction_file(redact_file) if redact_file else None
+    redaction = None
+    if redacted or extra is not None:
+        stored = {t.term.lower(): t for t in read_redactions(ctx.store(), case_id)}
+        stored.update({t.term.lower(): t for t in extra or []})
+        redaction = list(stored.values())
+    result = export_case(ctx.store(), case_id, fmt, view=view, filters=filters, redaction=redaction,
+                         rules_file=ctx.settings.rules_file)
+    _audit(ctx, "case.export", case_id=case_id, detail={"command": "export", "format": fmt,
+                                                        "redacted": redaction is not None})
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(result.content.decode("utf-8"), nl=False)
     else:
-        output.write_text(text, encoding="utf-8")
-        click.echo(f"Wrote case {case_id} to {output}.", err=True)
+        write_owner_only(output, result.content)
+        click.echo(f"Wrote the {fmt} export of case {case_id} to {output}.", err=True)
+    if result.replacements is not None:
+        detail = ", ".join(f"{n} {name}" for name, n in sorted(result.replacements.items()) if n)
+        click.echo(f"Redacted: {result.replaced} replacement{'s' if result.replaced != 1 else ''}"
+                   f"{' (' + detail + ')' if detail else ''}.", err=True)
 
 
 @cli.command("import-case")
@@ -193,6 +247,7 @@ def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> No
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
     result = import_case(ctx.store(), doc, as_id=as_id)
+    _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
     emit(fmt, result, f"Restored case {result['case_id']}: {counts}.")
 
@@ -251,6 +306,7 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
             raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
         click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
     removed = delete_case(store, case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "case delete", "deleted_nodes": removed})
     emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},
          f"Deleted case {case_id} ({removed} nodes).")
 
@@ -305,30 +361,40 @@ def analyse_cmd(ctx: Context, case_id: str, which: str, fmt: str, rules_file: Pa
 @cli.command("query")
 @click.argument("name", required=False)
 @click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
-              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text")
-@FORMAT
+              help="a parameter; VALUE is read as JSON when it can be (6, [\"referral\"]), else as text; "
+                   "lists may also be given as a,b,c")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True,
+              help="text for people, json for scripts, csv for spreadsheets")
 @click.pass_obj
 def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str) -> None:
-    """Run an analysts' named query across cases (structured fields only); without NAME, list them."""
-    from causalmap.named_queries import load_queries, parse_value, run_query
+    """Run an analysts' named query across cases (structured fields only); without NAME, list them.
+
+    Every query also takes the case filters cases, board, region, review_kind, from_year and
+    to_year. Queries over the stored analysis first analyse any case changed since.
+    """
+    from causalmap.named_queries import csv_text, get_query, load_queries, parse_value, run_query, text_table
 
     if name is None:
         queries = load_queries()
-        emit(fmt, [{"name": q.name, "title": q.title, "description": q.description, "parameters": q.parameters}
-                   for q in queries.values()],
-             "\n".join(f"{q.name:<36} {q.title}" for q in queries.values()))
+        if fmt == "csv":
+            raise UsageError("the list of queries comes as text or json")
+        emit(fmt, [q.as_dict() for q in queries.values()],
+             "\n".join(f"{q.name:<40} {q.title}" for q in queries.values()))
         return
+    get_query(name)
     values = {}
     for pair in params:
         key, sep, raw = pair.partition("=")
         if not sep:
             raise UsageError(f"--param {pair!r}: use NAME=VALUE")
-        values[key] = parse_value(raw)
-    result = run_query(ctx.store(), name, values)
-    lines = [result["title"], "\t".join(result["columns"])]
-    lines += ["\t".join(json.dumps(row[c], ensure_ascii=False) if isinstance(row[c], list) else str(row[c])
-                        for c in result["columns"]) for row in result["rows"]]
-    emit(fmt, result, "\n".join(lines))
+        values[key.strip()] = parse_value(raw)
+    result = run_query(ctx.store(), name, values, timeout=ctx.settings.query_timeout,
+                       rules_file=ctx.settings.rules_file)
+    _audit(ctx, "query", target=name, detail={"parameters": values})
+    if fmt == "csv":
+        click.echo(csv_text(result), nl=False)
+    else:
+        emit(fmt, result, text_table(result))
 
 
 # -- sample and settings -------------------------------------------------------------
@@ -357,6 +423,7 @@ def sample_load(ctx: Context, as_id: str | None, replace: bool, fmt: str) -> Non
             return
         delete_case(store, case_id)
     result = import_case(store, sample_document(), as_id=case_id)
+    _audit(ctx, "case.change", case_id=case_id, detail={"command": "sample load"})
     emit(fmt, {**result, "loaded": True}, f"Loaded the sample case {case_id}.")
 
 
@@ -371,18 +438,42 @@ def settings_cmd(fmt: str) -> None:
 @cli.command("serve")
 @click.option("--host", help="address to listen on (default CAUSALMAP_HOST, 127.0.0.1)")
 @click.option("--port", type=int, help="port (default CAUSALMAP_PORT, 5000)")
+@click.option("--workers", type=click.IntRange(min=1), help="gunicorn worker processes (default: one per core)")
+@click.option("--dev", is_flag=True, help="Werkzeug's development server with the reloader, not gunicorn")
+@click.option("--login-link/--no-login-link", default=True, show_default=True,
+              help="print a one-time login link for the local administrator (made, without a password, "
+                   "when there is none)")
 @click.pass_obj
-def serve_cmd(ctx: Context, host: str | None, port: int | None) -> None:
-    """Serve the web UI and the JSON API (loopback only unless you say otherwise)."""
-    from werkzeug.serving import run_simple
+def serve_cmd(ctx: Context, host: str | None, port: int | None, workers: int | None, dev: bool,
+              login_link: bool) -> None:
+    """Serve the web UI and the JSON API with gunicorn (loopback only unless you say otherwise)."""
+    from causalmap.accounts.cli import serve_login_link
+    from causalmap.web.server import default_workers, run_development, run_production
 
-    from causalmap.web import create_app
-
-    app = create_app(store=ctx.store())
+    ctx.store()  # connect (starting the local Neo4j) now, so a problem is one clear line
     host = host or ctx.settings.host
     port = port or ctx.settings.port
-    click.echo(f"causalmap is serving at http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    link = serve_login_link(ctx, host, port) if login_link else None
+    ctx.close()  # each worker opens its own connection after the fork
+    if dev:
+        click.echo(f"causalmap (development server, reloading) at http://{host}:{port}/ (Ctrl+C to stop)",
+                   err=True)
+    else:
+        workers = workers or default_workers()
+        click.echo(f"causalmap is serving at http://{host}:{port}/ with gunicorn, {workers} worker"
+                   f"{'s' if workers != 1 else ''} (Ctrl+C to stop)", err=True)
+    if link:
+        click.echo(f"Sign in once with (valid 15 minutes, works once): {link}", err=True)
+    if dev:
+        run_development(host, port)
+    else:
+        run_production(host, port, workers)
+
+
+from causalmap.accounts.cli import COMMANDS as ADMIN_COMMANDS  # noqa: E402  (user, audit, backup, restore)
+
+for _command in ADMIN_COMMANDS:
+    cli.add_command(_command)
 
 
 # -- entry point ---------------------------------------------------------------------

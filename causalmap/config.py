@@ -35,7 +35,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CAUSALMAP_PORT", "5000", "port of the web server"),
     Setting("CAUSALMAP_TRUSTED_HOSTS", "127.0.0.1,localhost", "host names the web server answers to "
             "(comma-separated; guards against DNS rebinding); add your proxy's name"),
+    Setting("CAUSALMAP_QUERY_TIMEOUT", "10", "seconds a named query may run on the server before it is stopped"),
     Setting("CAUSALMAP_RULES", None, "a JSON file of protocol timeliness rules replacing the shipped ones"),
+    Setting("CAUSALMAP_SECRET_KEY", None, "key that signs the web sessions; when unset, one is generated once "
+            "into CAUSALMAP_DATA_DIR/secret_key (owner-only)"),
+    Setting("CAUSALMAP_PROXIES", "0", "reverse proxies in front of the web server whose X-Forwarded-For, "
+            "-Proto and -Host headers to trust (1 behind one HTTPS proxy)"),
 )
 
 
@@ -56,6 +61,9 @@ class Settings:
     port: int
     rules_file: Path | None
     trusted_hosts: tuple[str, ...] = ("127.0.0.1", "localhost")
+    secret_key: str | None = None
+    proxies: int = 0
+    query_timeout: int = 10
 
     @property
     def local(self) -> bool:
@@ -98,4 +106,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         port=_int(env, "CAUSALMAP_PORT", 1, 65535),
         rules_file=Path(rules).expanduser() if rules else None,
         trusted_hosts=tuple(h.strip() for h in (env["CAUSALMAP_TRUSTED_HOSTS"] or "").split(",") if h.strip()),
+        secret_key=env["CAUSALMAP_SECRET_KEY"],
+        proxies=_int(env, "CAUSALMAP_PROXIES", 0, 5),
+        query_timeout=_int(env, "CAUSALMAP_QUERY_TIMEOUT", 1, 3600),
     )

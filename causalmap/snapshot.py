@@ -11,6 +11,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from causalmap.analysis.dates import recorded
+
 
 def day(date: str | None) -> dt.date | None:
     """The first day of an ISO date at any precision: '2023' -> 2023-01-01."""
@@ -35,6 +37,9 @@ class CaseSnapshot:
     def __post_init__(self) -> None:
         for record in list(self.events.values()) + list(self.decisions.values()):
             record["day"] = day(record.get("date"))
+            # The date as recorded, an interval of days (analysis/dates.py); `day` is its
+            # earliest day, kept for the algorithms that order by one day.
+            record["when"] = recorded(record.get("date"), record.get("date_precision"))
 
     def node(self, ref: dict[str, str]) -> dict[str, Any] | None:
         """The record a {node, id} reference names."""
@@ -49,6 +54,13 @@ class CaseSnapshot:
 
     def sector(self, agency_id: str) -> str:
         return str(self.agencies.get(agency_id, {}).get("sector") or "other")
+
+    def recorded_period(self) -> tuple[Any, Any]:
+        """The first and the last recorded dates (RecordedDate), as precise as recorded."""
+        dated = [e["when"] for e in self.events.values() if e.get("when")]
+        if not dated:
+            return None, None
+        return min(dated), max(dated, key=lambda w: (w.latest, w.earliest))
 
     def period(self) -> tuple[dt.date | None, dt.date | None]:
         days = [e["day"] for e in self.events.values() if e["day"]]

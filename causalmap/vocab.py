@@ -49,6 +49,16 @@ REVIEW_KINDS = (
 CASE_STATUSES = ("draft", "in_review", "published", "archived")
 DATE_PRECISIONS = ("day", "month", "year")
 
+#: The item types of the analysis (analysis.md): gaps between agencies and national patterns.
+GAP_TYPES = (
+    "unanswered_handoff", "late_response", "silent_pair", "absent_from_meeting", "discrepant_accounts",
+    "one_way_flow", "broker_dependency", "information_not_reached", "concern_not_referred",
+)
+PATTERN_TYPES = (
+    "start_again", "referral_without_feedback", "no_strategy_discussion", "agency_silent",
+    "disagreement_without_escalation", "repeated_missed_appointments",
+)
+
 # Neo4j labels, by the short node names used in documents and the API.
 CASE = "Case"
 NODE_LABELS = {

@@ -1,15 +1,13 @@
-// title: Causal paths from a typology category to the outcome, across cases
-// description: In every case, the chains of contributory links from factors of one typology category to an outcome event, as the sequence of node kinds, event kinds and agency sectors they pass through. Structured fields only: no descriptions.
-// parameters: category (a typology category id, e.g. human_reasoning), max_length (links, 1 to 8, default 6)
-MATCH (f:ContributoryFactor {category: $category})
-MATCH p = (f)-[:CONTRIBUTED_TO]->{1,8}(o:Event {kind: 'outcome'})
-WHERE o.case_id = f.case_id AND length(p) <= coalesce($max_length, 6)
-RETURN f.case_id AS case_id, length(p) AS links,
-       [n IN nodes(p) | CASE
-          WHEN n:ContributoryFactor THEN 'factor:' + coalesce(n.category, 'uncategorised')
-          WHEN n:Decision THEN 'decision:' + CASE WHEN n.taken THEN 'taken' ELSE 'not_taken' END
-          ELSE 'event:' + n.kind END] AS steps,
-       [n IN nodes(p) WHERE n.agency IS NOT NULL |
-          COLLECT { MATCH (a:Agency {case_id: n.case_id, id: n.agency}) RETURN a.sector }[0]] AS sectors
-ORDER BY case_id, links
-LIMIT 500
+// title: Causal paths from a typology category to harm, across cases
+// description: In every case, the chains of causal links from contributory factors of one typology category to a harm event, as the sequence of node kinds (factor category, decision taken or not, event kind) and the sector of the agency at each step. Structured fields only: no descriptions.
+// param category category required -- the typology category the paths start from
+// param max_length int default=6 min=1 max=8 -- causal links in a path, at most
+// param harm_kinds list:event_kind default=["outcome"] -- the event kinds a path ends at
+// columns: case_id:case, links:int, steps:list, sectors:list
+// shape: paths
+MATCH (f:ContributoryFactor {case_id: c.id, category: $category})
+MATCH p = (f)-[:CONTRIBUTED_TO]->{1,8}(o:Event)
+WHERE o.case_id = c.id AND o.kind IN $harm_kinds AND length(p) <= $max_length
+RETURN c.id AS case_id, length(p) AS links, STEPS(p) AS steps, SECTORS(p) AS sectors
+ORDER BY case_id, links, steps
+LIMIT 1000

@@ -1,10 +1,11 @@
-// title: Unanswered referrals between sectors, across cases
-// description: Referrals, escalations and requests that the recipient never responded to, counted by the sender's and the recipient's sector. Structured fields only.
-// parameters: kinds (list of event kinds, default referral, escalation, request)
-MATCH (e:Event)-[:TO]->(to:Agency)
-WHERE e.kind IN coalesce($kinds, ['referral', 'escalation', 'request'])
-  AND NOT EXISTS { MATCH (r:Event {case_id: e.case_id})-[:RESPONDS_TO]->(e) WHERE (r)-[:BY]->(to) }
-MATCH (e)-[:BY]->(from:Agency)
-RETURN from.sector AS from_sector, to.sector AS to_sector, e.kind AS kind,
-       count(e) AS unanswered, count(DISTINCT e.case_id) AS cases
-ORDER BY unanswered DESC, from_sector, to_sector
+// title: Unanswered handoffs between sectors, across cases
+// description: Referrals, escalations, requests and information sharing that the recipient never responded to, counted by the sender's and the recipient's sector: exactly the unanswered handoffs each case's own analysis finds. Structured fields only.
+// param kinds list:event_kind default=["referral","escalation","request"] -- the communication kinds counted
+// columns: from_sector:sector, to_sector:sector, kind:event_kind, unanswered:int, cases:int
+// shape: counts
+// reads: analysis
+MATCH (g:Gap {case_id: c.id, type: 'unanswered_handoff'}) WHERE g.revision = c.revision AND g.kind IN $kinds
+RETURN g.from_sector AS from_sector, g.to_sector AS to_sector, g.kind AS kind,
+       count(g) AS unanswered, count(DISTINCT c.id) AS cases
+ORDER BY unanswered DESC, from_sector, to_sector, kind
+LIMIT 1000

@@ -12,10 +12,13 @@ SECTORS = {"csc": "children_social_care", "police": "police", "gp": "health_prim
 
 def ev(ident: str, date: str, agency: str, kind: str = "contact", *, to: list[str] | None = None,
        participants: list[str] | None = None, responds_to: list[str] | None = None,
-       account_of: list[str] | None = None, disputed: bool = False, source: str | None = None) -> dict[str, Any]:
-    return {"id": ident, "date": date, "date_precision": "day", "kind": kind, "description": f"{kind} {ident}",
+       account_of: list[str] | None = None, disputed: bool = False, source: str | None = None, concern: bool = False,
+       precision: str | None = None) -> dict[str, Any]:
+    precision = precision or ("year", "month", "day")[date.count("-")]
+    return {"id": ident, "date": date, "date_precision": precision, "kind": kind, "description": f"{kind} {ident}",
             "agency": agency, "source": source or agency, "to_agencies": to or [], "participants": participants or [],
-            "responds_to": responds_to or [], "account_of": account_of or [], "disputed": disputed}
+            "responds_to": responds_to or [], "account_of": account_of or [], "disputed": disputed,
+            "concern": concern}
 
 
 def link(ident: str, cause: str, effect: str, sources: list[str] | None = None, strength: str = "strong",
@@ -62,3 +65,20 @@ def brief(items: list) -> list[tuple]:
         out.append((d["type"], d["severity"], d["agencies"], d["event_ids"], d["period"]["start"],
                     d["period"]["end"]))
     return out
+
+
+def document_snapshot(doc: dict[str, Any], case_id: str = "doc") -> CaseSnapshot:
+    """A case document (the whole-case JSON) as the snapshot the store would read, without Neo4j."""
+    def table(section: str) -> dict[str, dict]:
+        return {r["id"]: {k: v for k, v in r.items() if k != "version"} for r in doc.get(section, [])}
+
+    events = table("events")
+    for event in events.values():
+        for name in ("to_agencies", "participants", "responds_to", "account_of"):
+            event[name] = sorted(event.get(name) or [])
+        event.setdefault("disputed", False)
+        event["source"] = event.get("source") or event["agency"]
+    return CaseSnapshot(case_id, agencies=table("agencies"), events=events, decisions=table("decisions"),
+                        factors=table("factors"), episodes=table("episodes"), findings=table("findings"),
+                        recommendations=table("recommendations"),
+                        causal_links=[dict(link) for link in doc.get("causal_links", [])])

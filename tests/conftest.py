@@ -125,17 +125,136 @@ def write_csv(tmp_path: Path):
 
 
 @pytest.fixture(scope="session")
-def app(store):
+def app(store, tmp_path_factory: pytest.TempPathFactory):
     from causalmap.web import create_app
 
-    application = create_app({}, store=store)
+    data_dir = tmp_path_factory.mktemp("app-data")  # the session key is generated here
+    application = create_app({"CAUSALMAP_DATA_DIR": str(data_dir)}, store=store)
     application.config["TESTING"] = True
     return application
 
 
+@pytest.fixture(scope="session")
+def account_token(store) -> Iterator[callable]:
+    """Make an account of a role (on the given cases) and return an API token for it; the
+    accounts are removed at the end of the session."""
+    from causalmap.accounts.users import add_user, grant, issue_api_token
+    from causalmap.store.users import delete_user
+
+    made: list[str] = []
+
+    def make(role: str, cases: tuple[str, ...] = ()) -> str:
+        name = f"test-{role}-{uuid.uuid4().hex[:8]}"
+        add_user(store, name, role, None)
+        made.append(name)
+        for case_id in cases:
+            grant(store, name, case_id)
+        return issue_api_token(store, name, None)["token"]
+
+    yield make
+    for name in made:
+        delete_user(store, name)
+
+
+@pytest.fixture(scope="session")
+def admin_token(account_token) -> str:
+    return account_token("administrator")
+
+
 @pytest.fixture
-def client(app):
-    """A client that sends what the web UI sends, the X-Causalmap header included."""
+def client(app, admin_token):
+    """A client signed in as an administrator with an API token (as a script would be), sending
+    the X-Causalmap header the web UI sends."""
     test_client = app.test_client()
     test_client.environ_base["HTTP_X_CAUSALMAP"] = "1"
+    test_client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token}"
     return test_client
+
+
+@dataclass
+class LiveAPI:
+    """The app served over real HTTP on a free port, for tests that need concurrent requests."""
+
+    base: str
+    headers: dict[str, str]
+
+    def request(self, method: str, path: str, body: object = None, headers: dict[str, str] | None = None,
+                data: bytes | None = None) -> tuple[int, object]:
+        """Send one request; returns (status, parsed JSON or text). Never raises on 4xx/5xx."""
+        import urllib.error
+        import urllib.request
+
+        sent = {**self.headers, **(headers or {})}
+        if body is not None:
+            data = json.dumps(body).encode()
+            sent["Content-Type"] = "application/json"
+        req = urllib.request.Request(self.base + path, data=data, method=method, headers=sent)
+        try:
+            with urllib.request.urlopen(req, timeout=60) as response:
+                status, raw = response.status, response.read()
+        except urllib.error.HTTPError as error:
+            status, raw = error.code, error.read()
+        try:
+            return status, json.loads(raw)
+        except ValueError:
+            return status, raw.decode("utf-8", "replace")
+
+
+@pytest.fixture(scope="session")
+def live_api(app) -> Iterator[LiveAPI]:
+    """A threaded Werkzeug server over the test app; `headers` go with every request
+    (add an Authorization header here once requests need an account)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield LiveAPI(f"http://127.0.0.1:{server.server_port}", {"X-Causalmap": "1"})
+    finally:
+        server.shutdown()
+        thread.join()
+
+
+@pytest.fixture
+def signed_in(app, store, new_user):
+    """A browser-like client signed in through a one-time login link as a new account of a role
+    (on the given cases); `.csrf` is its session's CSRF token."""
+    from causalmap.accounts.users import add_user, grant, issue_login_token
+
+    def make(role: str, cases: tuple[str, ...] = ()):
+        name = new_user(role)
+        add_user(store, name, role, None)
+        for case_id in cases:
+            grant(store, name, case_id)
+        browser = app.test_client()
+        landed = browser.get(f"/login/link?token={issue_login_token(store, name)}")
+        assert landed.status_code == 303, landed.text
+        browser.get("/login")  # makes the session's CSRF token
+        with browser.session_transaction() as session:
+            browser.csrf = session["csrf_token"]
+        browser.name = name
+        return browser
+
+    return make
+
+
+@pytest.fixture
+def new_user(store: Store) -> Iterator[callable]:
+    """Make unique account names; every account made with one is removed after the test."""
+    from causalmap.store.users import delete_user
+
+    made: list[str] = []
+
+    def make(prefix: str = "u") -> str:
+        made.append(f"{prefix}-{uuid.uuid4().hex[:8]}")
+        return made[-1]
+
+    yield make
+    for name in made:
+        try:
+            delete_user(store, name)
+        except Exception:  # noqa: BLE001, S110  (removed by the test itself)
+            pass

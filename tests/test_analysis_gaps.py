@@ -81,10 +81,12 @@ def test_holidays_in_the_rules_do_not_count_as_working_days():
 
 # -- silent_pair ---------------------------------------------------------------------------
 def test_two_active_agencies_that_never_talk_form_one_silent_gap_over_consecutive_windows():
-    snap = case(ev("a1", "2023-01-01", "gp"), ev("b1", "2023-01-05", "school"),
-                ev("a2", "2023-04-10", "gp"), ev("b2", "2023-04-20", "school"))
-    assert brief(gaps.silent_pairs(snap, window_days=90)) == [
-        ("silent_pair", "medium", ["gp", "school"], ["a1", "a2", "b1", "b2"], "2023-01-01", "2023-06-29")]
+    snap = case(ev("a1", "2023-01-01", "gp", "medical"), ev("b1", "2023-01-05", "csc", "incident"),
+                ev("a2", "2023-04-10", "gp"), ev("b2", "2023-04-20", "csc"))
+    items = gaps.silent_pairs(snap, window_days=90)
+    assert brief(items) == [
+        ("silent_pair", "high", ["csc", "gp"], ["a1", "a2", "b1", "b2"], "2023-01-01", "2023-06-29")]
+    assert items[0].details == {"windows": 2, "reason_to_talk": True}
 
 
 def test_a_pair_that_communicates_in_the_window_is_not_silent():
@@ -93,12 +95,35 @@ def test_a_pair_that_communicates_in_the_window_is_not_silent():
     assert gaps.silent_pairs(snap, window_days=90) == []
 
 
-def test_a_silent_pair_with_child_protection_and_two_acts_each_is_high_and_one_act_is_low():
+def test_a_concern_on_one_side_and_social_care_on_the_other_is_medium():
+    # Whether that concern reached social care at all is concern_not_referred's (high there).
     busy = case(ev("a1", "2023-01-01", "csc"), ev("a2", "2023-01-03", "csc"),
-                ev("b1", "2023-01-05", "school"), ev("b2", "2023-01-06", "school"))
-    quiet = case(ev("a1", "2023-01-01", "csc"), ev("b1", "2023-01-05", "school"))
-    assert brief(gaps.silent_pairs(busy))[0][1] == "high"
-    assert brief(gaps.silent_pairs(quiet))[0][1] == "low"
+                ev("b1", "2023-01-05", "school", "incident"), ev("b2", "2023-01-06", "school"))
+    quiet = case(ev("a1", "2023-01-01", "csc"), ev("b1", "2023-01-05", "school", "incident"))
+    assert [i.severity for i in gaps.silent_pairs(busy) + gaps.silent_pairs(quiet)] == ["medium", "medium"]
+    assert gaps.silent_pairs(busy)[0].details["reason_to_talk"] is True
+
+
+def test_concerns_on_both_sides_and_two_acts_each_are_high_and_one_act_medium():
+    both = case(ev("a1", "2023-01-01", "gp", "medical"), ev("a2", "2023-01-03", "gp"),
+                ev("b1", "2023-01-05", "school", concern=True), ev("b2", "2023-01-06", "school"))
+    once = case(ev("a1", "2023-01-01", "gp", "medical"), ev("b1", "2023-01-05", "school", concern=True),
+                ev("b2", "2023-01-06", "school"))
+    assert [i.severity for i in gaps.silent_pairs(both) + gaps.silent_pairs(once)] == ["high", "medium"]
+
+
+def test_a_pair_with_no_reason_to_talk_is_low_and_says_so():
+    # Child protection on one side but no concern anywhere; or a concern that is neither
+    # the other's business (housing) nor shared (the other records none).
+    no_concern = case(ev("a1", "2023-01-01", "csc"), ev("a2", "2023-01-03", "csc"),
+                      ev("b1", "2023-01-05", "school"), ev("b2", "2023-01-06", "school"))
+    housing = case(ev("a1", "2023-01-01", "gp", "medical"), ev("a2", "2023-01-03", "gp"),
+                   ev("b1", "2023-01-05", "housing"), ev("b2", "2023-01-06", "housing"))
+    for snap in (no_concern, housing):
+        [item] = gaps.silent_pairs(snap)
+        assert (item.severity, item.details["reason_to_talk"]) == ("low", False)
+        assert item.explanation.endswith("Neither recorded a concern the other needed to hear, so they had no "
+                                         "evident reason to.")
 
 
 # -- absent_from_meeting --------------------------------------------------------------------
@@ -142,10 +167,10 @@ def test_matching_accounts_or_one_source_are_not_discrepant():
 
 
 # -- one_way_flow ---------------------------------------------------------------------------------
-def test_two_referrals_never_returned_are_a_one_way_flow():
+def test_two_referrals_never_returned_are_a_one_way_flow_medium_as_referral_without_feedback_is_high():
     snap = case(ev("r1", "2023-01-01", "nursery", "referral", to=["csc"]),
                 ev("r2", "2023-05-01", "nursery", "request", to=["csc"]))
-    assert brief(gaps.one_way_flows(snap)) == [("one_way_flow", "high", ["nursery", "csc"], ["r1", "r2"],
+    assert brief(gaps.one_way_flows(snap)) == [("one_way_flow", "medium", ["nursery", "csc"], ["r1", "r2"],
                                                 "2023-01-01", "2023-05-01")]
 
 

@@ -184,13 +184,20 @@ def test_assets_are_served_locally(client):
     assert client.get("/vendor/other.js").status_code == 404
 
 
-def test_changes_without_the_causalmap_header_are_refused(app, sample):
-    plain = app.test_client()
-    refused = plain.post(f"/api/cases/{sample}/factors", json=ITEMS["factors"])
+def test_browser_changes_need_the_csrf_token_and_the_causalmap_header(signed_in, sample):
+    browser = signed_in("administrator")
+    refused = browser.post(f"/api/cases/{sample}/factors", json=ITEMS["factors"],
+                           headers={"X-CSRF-Token": browser.csrf})
     assert (refused.status_code, refused.json["detail"]) == (
         403, "changes must be sent with the header X-Causalmap: 1 (the web UI does this)")
-    assert plain.get(f"/api/cases/{sample}/factors/f-new").status_code == 404
-    assert plain.get(f"/api/cases/{sample}").status_code == 200
+    forged = browser.post(f"/api/cases/{sample}/factors", json=ITEMS["factors"], headers={"X-Causalmap": "1"})
+    assert (forged.status_code, forged.json["detail"]) == (
+        403, "this form or request lacks the session's CSRF token; reload the page and try again")
+    assert browser.get(f"/api/cases/{sample}/factors/f-new").status_code == 404
+    assert browser.get(f"/api/cases/{sample}").status_code == 200
+    made = browser.post(f"/api/cases/{sample}/factors", json=ITEMS["factors"],
+                        headers={"X-Causalmap": "1", "X-CSRF-Token": browser.csrf})
+    assert made.status_code == 201
 
 
 def test_unknown_host_names_are_refused(app, sample):

@@ -42,11 +42,18 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
+def page(browser, server, store, new_user):
+    """A page signed in as a new administrator through a one-time login link."""
+    from causalmap.accounts.users import add_user, issue_login_token
+
     context = browser.new_context(viewport={"width": 1500, "height": 1000})
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    name = new_user("browser")
+    add_user(store, name, "administrator", None)
+    opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
+    assert opened.inner_text("#signed-in-as") == f"{name} (administrator)"
     yield opened
     context.close()
     assert errors == []
@@ -338,3 +345,87 @@ def test_the_timeline_is_one_tab_stop_with_arrow_keys_inside(page, server, sampl
     assert page.locator("#timeline circle.selected").count() == 1
     names = page.locator("#timeline-names .tl-name")
     assert names.count() == 9 and names.first.inner_text() == "Ashdown Social Care"
+
+# -- the gap list and what to read first (issue 10) ------------------------------------------
+def gaps_of(app, case_id):
+    return app.test_client().get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
+
+
+def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, app):
+    open_map(page, server, sample)
+    page.wait_for_selector("#gap-list li.story")
+    result = gaps_of(app, sample)
+    shown = [g for g in result["gaps"] if g["severity"] != "low"]  # "Hide low severity" starts ticked
+    stories = list(dict.fromkeys(g["story"] for g in shown))
+    assert page.eval_on_selector_all("#gap-list li.story", "els => els.map(e => e.dataset.story)") == stories
+    assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
+        g["story"] for s in stories for g in shown if g["story"] == s]
+    assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
+                                              f"{len(stories)} stories.")
+    first = page.locator("#gap-list li.story summary").first.inner_text()
+    story = next(s for s in result["stories"] if s["id"] == stories[0])
+    assert first.startswith(story["title"])
+    assert "Why: " in page.locator("#gap-list button").first.inner_text()
+
+
+def test_filters_by_type_agency_and_severity(page, server, sample, app):
+    open_map(page, server, sample)
+    page.wait_for_selector("#gap-list li.story")
+    page.uncheck("#gaps-hide-low")
+    page.select_option("#gaps-type", "silent_pair")
+    types = page.eval_on_selector_all("#gap-list button", "els => els.map(e => e.dataset.type)")
+    result = gaps_of(app, sample)
+    assert types == ["silent_pair"] * sum(g["type"] == "silent_pair" for g in result["gaps"])
+    page.select_option("#gaps-type", "")
+    page.select_option("#gaps-agency", "little-oaks-nursery")
+    assert page.locator("#gap-list button").count() == sum("little-oaks-nursery" in g["agencies"]
+                                                           for g in result["gaps"])
+    page.select_option("#gaps-severity", "high")
+    classes = page.eval_on_selector_all("#gap-list button", "els => els.map(e => e.className)")
+    assert classes and set(classes) == {"sev-high"}
+    assert len(classes) == sum("little-oaks-nursery" in g["agencies"] and g["severity"] == "high"
+                               for g in result["gaps"])
+
+
+def test_the_list_scrolls_inside_its_panel(page, server, sample):
+    open_map(page, server, sample)
+    page.wait_for_selector("#gap-list li.story")
+    page.uncheck("#gaps-hide-low")
+    overflow, scroll, client = page.eval_on_selector(
+        "#gap-list", "e => [getComputedStyle(e).overflowY, e.scrollHeight, e.clientHeight]")
+    assert overflow == "auto" and scroll > client
+    assert client <= 1000 * 0.6 + 1  # 60% of the viewport at most
+
+
+def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sample, app):
+    open_map(page, server, sample)
+    page.wait_for_selector("#gap-list li.story")
+    page.select_option("#gaps-type", "late_response")
+    page.select_option("#gaps-severity", "high")
+    page.check("#gaps-overlay")
+    result = gaps_of(app, sample)
+    expected = sorted({f"event:{e}" for g in result["gaps"] if g["type"] == "late_response" and g["severity"] == "high"
+                       for e in g["event_ids"]})
+    assert page.evaluate("[...causalmap.state.gapMarks].sort()") == expected
+    page.select_option("#gaps-type", "unanswered_handoff")  # the marks follow the list
+    expected = sorted({f"event:{e}" for g in result["gaps"] if g["type"] == "unanswered_handoff"
+                       and g["severity"] == "high" for e in g["event_ids"]})
+    assert page.evaluate("[...causalmap.state.gapMarks].sort()") == expected
+    shot(page, "07-gap-filters")
+    page.uncheck("#gaps-overlay")
+    assert page.evaluate("causalmap.state.gapMarks.size") == 0
+
+
+def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, sample, app):
+    result = app.test_client().get(f"/api/cases/{sample}/analysis?which=all").get_json()
+    rank = {"high": 0, "medium": 1, "low": 2}
+    top = sorted(result["gaps"] + result["patterns"] + result["checks"],
+                 key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
+    page.goto(f"{server}/cases/{sample}")
+    items = page.locator("#read-first li")
+    assert items.count() == 8
+    assert [items.nth(n).get_attribute("data-type") for n in range(8)] == [i["type"] for i in top]
+    assert items.nth(0).inner_text().startswith(
+        f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
+    assert len({i["type"] for i in top}) > 1  # mixed across types
+    shot(page, "08-read-first")

@@ -118,8 +118,32 @@ def test_blank_event_ids_are_generated_from_the_row_and_stable():
     row = good(event_id="")
     first = check_chronology(table(row)).events
     again = check_chronology(table(row)).events
-    expected = generated_event_id("2023-03-16", "little-oaks-nursery", "contact", "Bruise noticed", "")
-    assert list(first) == list(again) == [expected]
+    assert list(first) == list(again) == ["ev-db4cc502afcc"]
+
+
+# The documented inputs of a generated id: date, agency, kind, description and time. Each
+# changes the id (fixed values: sha256 of the five joined by U+001F, first 12 hex digits).
+@pytest.mark.parametrize("column, value, expected", [
+    ("date", "17/03/2023", "ev-f87121dcfb0e"),
+    ("agency", "Ashdown Social Care", "ev-f1550a54cbb7"),
+    ("kind", "home_visit", "ev-e341ce3a1e6c"),
+    ("description", "Bruise noticed.", "ev-a53f7407327f"),
+    ("time", "09:30", "ev-20d071ae9f87"),
+])
+def test_each_documented_input_changes_the_generated_id(column, value, expected):
+    header = HEADER + ["time"]
+    row = dict(zip(header, good(event_id="") + [""], strict=True))
+    row[column] = value
+    assert list(check_chronology(table([row[h] for h in header], header=header)).events) == [expected]
+    assert generated_event_id("2023-03-16", "little-oaks-nursery", "contact", "Bruise noticed", "") == "ev-db4cc502afcc"
+
+
+def test_the_generated_id_ignores_columns_outside_the_rule():
+    header = HEADER + ["notes", "source"]
+    plain = check_chronology(table(good(event_id="") + ["", ""], header=header)).events
+    noted = check_chronology(table(good(event_id="") + ["seen by the manager", "Ashdown Health Visiting"],
+                                   header=header)).events
+    assert list(plain) == list(noted) == ["ev-db4cc502afcc"]
 
 
 def test_two_identical_rows_without_ids_are_reported_as_duplicates():
@@ -190,6 +214,14 @@ def test_account_of_needs_an_existing_event():
 
 
 # -- decisions, flags, sectors ------------------------------------------------------------
+def test_a_concern_column_marks_the_event_and_takes_only_yes_or_no():
+    header = HEADER + ["concern"]
+    out = check_chronology(table(good(event_id="a") + ["yes"], good(event_id="b") + [""], header=header))
+    assert (out.events["a"]["concern"], out.events["b"]["concern"]) == (True, False)
+    assert errors_of(table(good(event_id="a") + ["maybe"], header=header)) == [
+        (2, "concern", "maybe", "use yes or no")]
+
+
 def test_decisions_become_records_and_not_taken_is_kept():
     header = HEADER + ["decision", "decision_taken"]
     out = check_chronology(table(good() + ["No strategy discussion", "no"], header=header))

@@ -6,7 +6,6 @@ and deployments configure it the same way. One Neo4j driver per app, opened on f
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Mapping
 
 from flask import Flask, current_app, request
@@ -18,9 +17,7 @@ from causalmap.store import Store, open_store
 def create_app(environ: Mapping[str, str] | None = None, *, store: Store | None = None) -> Flask:
     settings = load_settings(environ)
     app = Flask(__name__, static_folder="static", template_folder="templates")
-    # Sessions are not used for identity; a per-process key keeps Flask's signing honest
-    # without a default secret in the repository.
-    app.config.update(SECRET_KEY=secrets.token_hex(32), MAX_CONTENT_LENGTH=32 * 1024 * 1024)
+    app.config.update(MAX_CONTENT_LENGTH=32 * 1024 * 1024)
     app.json.sort_keys = False  # keep the documented key order of analysis results
     # Answer only to the configured host names: a page elsewhere cannot rebind its own name
     # to 127.0.0.1 and read cases through the user's browser (DNS rebinding).
@@ -34,6 +31,9 @@ def create_app(environ: Mapping[str, str] | None = None, *, store: Store | None 
 
     app.register_blueprint(api)
     app.register_blueprint(pages)
+    from causalmap.web.auth import install as install_accounts
+
+    install_accounts(app, settings)  # sign-in, the access table below every route, the audit trail
     app.register_error_handler(Exception, _handle_error)
     return app
 

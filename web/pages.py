@@ -34,7 +34,9 @@ def favicon():  # type: ignore[no-untyped-def]
 
 @pages.get("/")
 def cases():  # type: ignore[no-untyped-def]
-    return render_template("cases.html", cases=list_cases(get_store()))
+    from causalmap.web.access import visible_cases
+
+    return render_template("cases.html", cases=visible_cases(list_cases(get_store())))
 
 
 @pages.get("/cases/<case_id>")
@@ -45,7 +47,11 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
     for family in ("gaps", "checks", "patterns"):
         for item in analysis[family]:
             counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
-    first = [i for i in analysis["gaps"] + analysis["patterns"] if i["severity"] == "high"][:8]
+    # The top of the ranking, mixed across gaps, patterns and checks (each list is already
+    # ordered by score; ties as the analysis orders them: severity, then date).
+    rank = {"high": 0, "medium": 1, "low": 2}
+    first = sorted(analysis["gaps"] + analysis["patterns"] + analysis["checks"],
+                   key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
     return render_template("case.html", summary=summary, case=summary["case"], counts=counts, first=first,
                            leverage=analysis["causes"]["leverage"], typology=vocab.TYPOLOGY,
                            review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES)

@@ -32,11 +32,16 @@ def _label(graph: nx.DiGraph, node: str, snapshot: CaseSnapshot) -> str:
     if data["kind"] == "factor":
         return f"factor {quoted(record['description'], 60)}"
     return (f"{data['kind']} {quoted(record['description'], 60)} ({snapshot.agency_name(record.get('agency'))}, "
-            f"{spoken(record['day'])})")
+            f"{spoken(record['when'])})")
 
 
 def _dated(graph: nx.DiGraph, nodes: list[str]) -> list:
-    return [graph.nodes[n]["record"]["day"] for n in nodes if graph.nodes[n]["kind"] != "factor"]
+    return [graph.nodes[n]["record"]["when"] for n in nodes
+            if graph.nodes[n]["kind"] != "factor" and graph.nodes[n]["record"].get("when")]
+
+
+def _last(days: list) -> object:
+    return max(days, key=lambda w: (w.latest, w.earliest)) if days else None
 
 
 def _item_refs(graph: nx.DiGraph, nodes: list[str]) -> tuple[list[str], list[str], list[dict[str, str]]]:
@@ -77,7 +82,7 @@ def causal_chains(snapshot: CaseSnapshot, target: str | None = None, max_length:
         weakest, confidence, _ = _score(graph, path)
         items.append(Item(
             "causal_chain", "high" if weakest == 3 else "medium" if weakest == 2 else "low", agencies, events,
-            min(days) if days else None, max(days) if days else None,
+            min(days) if days else None, _last(days),
             " led to ".join(_label(graph, n, snapshot) for n in path) + ".",
             {"nodes": refs, "links": [graph.edges[u, v]["link"]["id"] for u, v in zip(path, path[1:], strict=False)],
              "weakest_strength": {v: k for k, v in _STRENGTH.items()}[weakest],
@@ -138,7 +143,7 @@ def causal_loops(snapshot: CaseSnapshot, max_length: int = 8) -> list[dict[str, 
         agencies, events, refs = _item_refs(graph, cycle)
         days = _dated(graph, cycle)
         items.append(Item(
-            "causal_loop", "medium", agencies, events, min(days) if days else None, max(days) if days else None,
+            "causal_loop", "medium", agencies, events, min(days) if days else None, _last(days),
             "A feedback loop: " + " fed ".join(_label(graph, n, snapshot) for n in [*cycle, cycle[0]]) + ".",
             {"nodes": refs}).as_dict())
     return items

@@ -31,13 +31,15 @@ def temporal_contradictions(snapshot: CaseSnapshot) -> list[Item]:
     items = []
     for link in snapshot.causal_links:
         cause, effect = snapshot.node(link["cause"]) or {}, snapshot.node(link["effect"]) or {}
-        if cause.get("day") and effect.get("day") and cause["day"] > effect["day"]:
+        # Only when every day the records allow puts the cause after the effect: a cause
+        # in April and an effect on 3 April may well be in the right order.
+        if cause.get("when") and effect.get("when") and effect["when"].certainly_before(cause["when"]):
             items.append(Item(
                 "temporal_contradiction", "high",
                 sorted({cause.get("agency"), effect.get("agency")} - {None}),
-                _event_ids(snapshot, link["cause"], link["effect"]), effect["day"], cause["day"],
-                f"Link {link['id']} says {_describe(snapshot, link['cause'])} ({spoken(cause['day'])}) contributed to "
-                f"{_describe(snapshot, link['effect'])}, which happened earlier ({spoken(effect['day'])}).",
+                _event_ids(snapshot, link["cause"], link["effect"]), effect["when"], cause["when"],
+                f"Link {link['id']} says {_describe(snapshot, link['cause'])} ({spoken(cause['when'])}) contributed "
+                f"to {_describe(snapshot, link['effect'])}, which happened earlier ({spoken(effect['when'])}).",
                 {"link_id": link["id"]}))
     return items
 
@@ -59,11 +61,11 @@ def single_sources(snapshot: CaseSnapshot) -> list[Item]:
                    + (", the agency whose practice it explains" if own else ""))
         else:
             why = "cites no agency's records"
-        days = [d for d in (cause.get("day"), effect.get("day")) if d]
+        days = [d for d in (cause.get("when"), effect.get("when")) if d]
         items.append(Item(
             "single_source", "high" if own else "medium", sorted(set(sources) | explained),
             _event_ids(snapshot, link["cause"], link["effect"]), min(days) if days else None,
-            max(days) if days else None,
+            max(days, key=lambda w: (w.latest, w.earliest)) if days else None,
             f"Link {link['id']} ({_describe(snapshot, link['cause'])} contributed to "
             f"{_describe(snapshot, link['effect'])}) {why}; seek another agency's account.",
             {"link_id": link["id"]}))
@@ -87,7 +89,7 @@ def structure_checks(snapshot: CaseSnapshot) -> list[Item]:
     """Findings without evidence, factors linked to nothing, anything uncategorised,
     recommendations answering no finding, episodes never appraised."""
     items = []
-    start, end = snapshot.period()
+    start, end = snapshot.recorded_period()
     linked = _linked_factors(snapshot)
     for finding in sorted(snapshot.findings.values(), key=lambda r: r["id"]):
         if not finding.get("evidenced_by"):

@@ -2,13 +2,14 @@
 
 - the agency communication graph: who sent whom what (directed, per event), and who met whom;
 - the temporal information-flow graph: a time-expanded graph whose nodes are
-  (agency, date), so that "had information from A on day d reached B by day t" is plain
-  reachability (nx.ancestors / nx.descendants) over time-respecting paths;
+  (agency, date), so that "had information from A on day d reached B by day t" is
+  reachability over time-respecting paths (computed for every node in one pass);
 - the causal graph: the CONTRIBUTED_TO links between events, decisions and factors.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
@@ -68,21 +69,44 @@ def active_agencies(snapshot: CaseSnapshot) -> set[str]:
 
 
 class InformationFlow:
-    """The time-expanded graph: node (agency, day); waiting edges along each agency's days;
-    contact edges from (sender, day) to (recipient, day). Same-day chains work in any order."""
+    """Who had heard from whom by when, over the time-expanded graph: node (agency, day) for
+    each day an agency sent, received or met; waiting edges along each agency's days;
+    contact edges from (sender, day) to (recipient, day). Same-day chains work in any order.
+
+    Computed in one pass in day order instead of one reachability search per question: the
+    state of node (agency, day) is, for every source agency, the latest day of that source
+    among the node's ancestors. A node inherits the state of the agency's previous day,
+    then each day's contacts pass states on until nothing changes (same-day chains), so
+    the cost is the number of contacts times the number of agencies, not contacts squared.
+    """
 
     def __init__(self, snapshot: CaseSnapshot) -> None:
-        self.graph = nx.DiGraph()
-        days: dict[str, set[dt.date]] = defaultdict(set)
-        links = contacts(snapshot)
-        for c in links:
-            days[c.sender].add(c.day)
-            days[c.recipient].add(c.day)
-        self.days = {agency: sorted(d) for agency, d in days.items()}
-        for agency, ordered in self.days.items():
-            self.graph.add_nodes_from((agency, d) for d in ordered)
-            self.graph.add_edges_from(((agency, a), (agency, b)) for a, b in zip(ordered, ordered[1:], strict=False))
-        self.graph.add_edges_from(((c.sender, c.day), (c.recipient, c.day)) for c in links)
+        by_day: dict[dt.date, list[Contact]] = defaultdict(list)
+        for c in contacts(snapshot):
+            by_day[c.day].append(c)
+        self.days: dict[str, list[dt.date]] = defaultdict(list)
+        self._states: dict[str, list[dict[str, dt.date]]] = defaultdict(list)
+        current: dict[str, dict[str, dt.date]] = {}
+        for day in sorted(by_day):
+            today = by_day[day]
+            states: dict[str, dict[str, dt.date]] = {}
+            for c in today:
+                for agency in (c.sender, c.recipient):
+                    if agency not in states:
+                        states[agency] = {**current.get(agency, {}), agency: day}
+            changed = True
+            while changed:  # same-day chains, in any order: pass states on until stable
+                changed = False
+                for c in today:
+                    sent, held = states[c.sender], states[c.recipient]
+                    for source, latest in sent.items():
+                        if latest > held.get(source, dt.date.min):
+                            held[source] = latest
+                            changed = True
+            for agency, state in states.items():
+                current[agency] = state
+                self.days[agency].append(day)
+                self._states[agency].append(state)
         self._cache: dict[tuple[str, dt.date], dict[str, dt.date]] = {}
 
     def latest_sources(self, agency: str, by: dt.date) -> dict[str, dt.date]:
@@ -93,12 +117,9 @@ class InformationFlow:
         if key in self._cache:
             return self._cache[key]
         latest: dict[str, dt.date] = {agency: by}
-        ordered = self.days.get(agency, [])
-        last = next((d for d in reversed(ordered) if d <= by), None)
-        if last is not None:
-            for source, day in nx.ancestors(self.graph, (agency, last)):
-                if source != agency and day > latest.get(source, dt.date.min):
-                    latest[source] = day
+        index = bisect.bisect_right(self.days.get(agency, []), by) - 1
+        if index >= 0:
+            latest.update((source, day) for source, day in self._states[agency][index].items() if source != agency)
         self._cache[key] = latest
         return latest
 

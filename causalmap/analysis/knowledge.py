@@ -7,8 +7,9 @@ import datetime as dt
 from typing import Any
 
 from causalmap import vocab
+from causalmap.analysis.dates import CERTAIN, POSSIBLE, chronological
 from causalmap.analysis.graphs import InformationFlow
-from causalmap.analysis.items import Item, quoted, spoken
+from causalmap.analysis.items import LOWER, Item, on, quoted
 from causalmap.errors import NotFound
 from causalmap.snapshot import CaseSnapshot
 
@@ -28,7 +29,7 @@ def knowledge(snapshot: CaseSnapshot, agency: str, on: dt.date, flow: Informatio
                        f"{', '.join(sorted(snapshot.agencies))}")
     flow = flow or InformationFlow(snapshot)
     events = []
-    for event in sorted(snapshot.events.values(), key=lambda e: (e["day"], e["id"])):
+    for event in chronological(snapshot.events.values()):  # never a reply before what it answers
         known = flow.reached(event["source"], event["day"], agency, on)
         events.append({"id": event["id"], "date": event["date"], "agency": event["agency"],
                        "source": event["source"], "kind": event["kind"], "known": known})
@@ -51,14 +52,19 @@ def information_not_reached(snapshot: CaseSnapshot, flow: InformationFlow | None
         if effect.get("kind") in vocab.HARM_KINDS:
             continue  # the harm itself is not something an agency did with what it knew
         holder, actor = cause["source"], effect["agency"]
+        # The reach graph places communications on their earliest days, so the cause is
+        # taken on its earliest day; an imprecise effect date may leave time for it to arrive.
         if holder == actor or flow.reached(holder, cause["day"], actor, effect["day"]):
             continue
+        certain = not flow.reached(holder, cause["day"], actor, effect["when"].latest)
+        doubt = ("" if certain else f" The date of what {snapshot.agency_name(actor)} did is recorded only to the "
+                 "month or year, so the information may have arrived first.")
         items.append(Item(
-            "information_not_reached", "high", [holder, actor],
-            sorted({cause["id"], effect.get("made_at") or effect["id"]}), cause["day"], effect["day"],
-            f"The panel links {snapshot.agency_name(holder)}'s record of {spoken(cause['day'])} "
-            f"({quoted(cause['description'])}) to what {snapshot.agency_name(actor)} did on "
-            f"{spoken(effect['day'])} ({quoted(effect['description'])}), but no chain of communications or "
-            f"meetings had brought that information to {snapshot.agency_name(actor)} by then.",
-            {"link_id": link["id"]}))
+            "information_not_reached", "high" if certain else LOWER["high"], [holder, actor],
+            sorted({cause["id"], effect.get("made_at") or effect["id"]}), cause["when"], effect["when"],
+            f"The panel links {snapshot.agency_name(holder)}'s record {on(cause['when'])} "
+            f"({quoted(cause['description'])}) to what {snapshot.agency_name(actor)} did "
+            f"{on(effect['when'])} ({quoted(effect['description'])}), but no chain of communications or "
+            f"meetings had brought that information to {snapshot.agency_name(actor)} by then.{doubt}",
+            {"link_id": link["id"]}, CERTAIN if certain else POSSIBLE))
     return items

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from causalmap.analysis import causes, checks, gaps, patterns
+from causalmap.analysis import causes, checks, concerns, gaps, patterns
 from causalmap.analysis.graphs import InformationFlow
-from causalmap.analysis.items import ordered
 from causalmap.analysis.knowledge import information_not_reached, knowledge
+from causalmap.analysis.ranking import rank
 from causalmap.analysis.rules import Rules
 from causalmap.errors import UsageError
 from causalmap.snapshot import CaseSnapshot
@@ -58,13 +58,27 @@ def analyse(snapshot: CaseSnapshot, parameters: Parameters, rules: Rules,
     p = parameters.check()
     out: dict[str, Any] = {"case_id": snapshot.case_id,
                            "parameters": {**asdict(p), "rules": rules.path}}
-    flow = InformationFlow(snapshot) if {"gaps", "knowledge"} & set(families) else None
-    if "gaps" in families:
-        out["gaps"] = ordered(
-            gaps.unanswered_handoffs(snapshot) + gaps.late_responses(snapshot, rules, p.response_days)
+    flow = InformationFlow(snapshot) if {"gaps", "knowledge", "checks", "patterns"} & set(families) else None
+    listed_families = {"gaps", "checks", "patterns"} & set(families)
+    if listed_families:
+        # Scores and stories span the three lists (a pair's referral_without_feedback is a
+        # pattern, its silences gaps), so all three are computed whichever are asked for.
+        ranked, stories = rank(snapshot, {
+            "gaps": gaps.unanswered_handoffs(snapshot) + gaps.late_responses(snapshot, rules, p.response_days)
             + gaps.silent_pairs(snapshot, p.window_days) + gaps.absent_from_meetings(snapshot, p.meeting_days)
             + gaps.discrepant_accounts(snapshot) + gaps.one_way_flows(snapshot)
-            + gaps.broker_dependencies(snapshot) + information_not_reached(snapshot, flow))
+            + gaps.broker_dependencies(snapshot) + information_not_reached(snapshot, flow)
+            + concerns.concerns_not_referred(snapshot, rules, flow),
+            "checks": checks.quality_checks(snapshot),
+            "patterns": patterns.start_again(snapshot, p.closures) + patterns.referral_without_feedback(snapshot)
+            + patterns.no_strategy_discussion(snapshot, rules, p.strategy_days)
+            + patterns.agency_silent(snapshot, p.silence_days)
+            + patterns.disagreement_without_escalation(snapshot)
+            + patterns.repeated_missed_appointments(snapshot, p.missed_days)})
+        for family in ("gaps", "checks", "patterns"):
+            if family in listed_families:
+                out[family] = ranked[family]
+        out["stories"] = stories
     if "knowledge" in families:
         if not (p.agency and p.date):
             raise UsageError("knowledge needs --agency AGENCY_ID and --date YYYY-MM-DD")
@@ -75,13 +89,4 @@ def analyse(snapshot: CaseSnapshot, parameters: Parameters, rules: Rules,
             "leverage": causes.leverage_points(snapshot, p.target, p.max_chain_length),
             "loops": causes.causal_loops(snapshot, p.max_chain_length),
         }
-    if "checks" in families:
-        out["checks"] = ordered(checks.quality_checks(snapshot))
-    if "patterns" in families:
-        out["patterns"] = ordered(
-            patterns.start_again(snapshot, p.closures) + patterns.referral_without_feedback(snapshot)
-            + patterns.no_strategy_discussion(snapshot, rules, p.strategy_days)
-            + patterns.agency_silent(snapshot, p.silence_days)
-            + patterns.disagreement_without_escalation(snapshot)
-            + patterns.repeated_missed_appointments(snapshot, p.missed_days))
     return out

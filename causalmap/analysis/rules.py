@@ -36,6 +36,7 @@ class Rules:
     strategy: Window = Window(2)
     holidays: frozenset[dt.date] = field(default_factory=frozenset)
     path: str = "shipped"
+    concern_referral: Window = Window(1, True)
 
     def window_for(self, kind: str, to_sector: str, default_days: int) -> Window:
         for window in self.windows:
@@ -53,6 +54,20 @@ class Rules:
             if current.weekday() < 5 and current not in self.holidays:
                 count += 1
         return count
+
+
+    def deadline(self, start: dt.date, window: Window) -> dt.date:
+        """The last day still within `window` of `start`, counted as the window counts."""
+        if not window.working_days:
+            return start + dt.timedelta(days=window.days)
+        current, count = start, 0
+        while True:
+            following = current + dt.timedelta(days=1)
+            if following.weekday() < 5 and following not in self.holidays:
+                if count == window.days:
+                    return current
+                count += 1
+            current = following
 
 
 def _window(raw: Any, where: str, errors: list[RowError], *, needs_kind: bool) -> Window | None:
@@ -92,6 +107,8 @@ def load_rules(path: Path | None = None) -> Rules:
                for i, w in enumerate(raw.get("response_windows", []))]
     strategy = _window(raw.get("strategy_discussion_after_incident", {"days": 2}),
                        "strategy_discussion_after_incident", errors, needs_kind=False)
+    concern = _window(raw.get("concern_referral", {"days": 1, "working_days": True}),
+                      "concern_referral", errors, needs_kind=False)
     holidays = []
     for i, text_date in enumerate(raw.get("holidays", [])):
         try:
@@ -101,4 +118,4 @@ def load_rules(path: Path | None = None) -> Rules:
     if errors:
         raise InvalidInput(f"{path or 'rules.json'}: the rules file has {len(errors)} problem(s)", errors)
     return Rules(tuple(w for w in windows if w), strategy or Window(2), frozenset(holidays),
-                 str(path) if path else "shipped")
+                 str(path) if path else "shipped", concern or Window(1, True))

@@ -21,7 +21,7 @@ from causalmap.errors import InvalidInput, RowError
 REQUIRED = ("date", "agency", "kind", "description")
 OPTIONAL = (
     "event_id", "time", "source", "to_agency", "participants", "responds_to", "account_of",
-    "decision", "decision_taken", "disputed", "sector", "notes",
+    "decision", "decision_taken", "disputed", "concern", "sector", "notes",
 )
 COLUMNS = REQUIRED + OPTIONAL
 _YES = {"yes": True, "y": True, "true": True, "1": True, "no": False, "n": False, "false": False, "0": False}
@@ -261,6 +261,7 @@ def _check_row(number: int, values: dict[str, str], checker: _RowChecker,
         fail(number, "participants", "", f"a {kind} needs its participants: agencies separated by ;")
 
     disputed = _yes_no(number, "disputed", values["disputed"], checker) if get("disputed") else False
+    concern = _yes_no(number, "concern", values["concern"], checker) if get("concern") else False
     taken = True
     if get("decision_taken"):
         taken = _yes_no(number, "decision_taken", values["decision_taken"], checker)
@@ -282,7 +283,7 @@ def _check_row(number: int, values: dict[str, str], checker: _RowChecker,
     event: dict[str, object] = {
         "id": ident, "date": date, "date_precision": precision, "time": time, "kind": kind,
         "description": values["description"], "agency": agency, "source": source,
-        "disputed": bool(disputed), "notes": get("notes") or None,
+        "disputed": bool(disputed), "concern": bool(concern), "notes": get("notes") or None,
         "to_agencies": sorted(to_agencies), "participants": sorted(participants),
         "responds_to": [values["responds_to"]] if get("responds_to") else [],
         "account_of": [values["account_of"]] if get("account_of") else [],

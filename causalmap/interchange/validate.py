@@ -55,7 +55,7 @@ RULES: dict[str, tuple[tuple[str, Check, bool], ...]] = {
     "agency": (("name", _text, True), ("sector", _enum(vocab.SECTORS), True)),
     "event": (("date", _date, True), ("date_precision", _enum(vocab.DATE_PRECISIONS), False),
               ("time", _time, False), ("kind", _enum(vocab.EVENT_KINDS), True), ("description", _text, True),
-              ("disputed", _bool, False), ("notes", _text, False)),
+              ("disputed", _bool, False), ("concern", _bool, False), ("notes", _text, False)),
     "decision": (("date", _date, False), ("description", _text, True), ("taken", _bool, True),
                  ("rationale", _text, False)),
     "factor": (("description", _text, True), ("category", _enum(vocab.TYPOLOGY), False),

@@ -16,6 +16,7 @@ from pyvis.network import Network
 
 from causalmap import vocab
 from causalmap.analysis.gaps import unanswered_handoffs
+from causalmap.analysis.items import as_text
 from causalmap.analysis.patterns import agency_silent
 from causalmap.render.layout import time_layout
 from causalmap.render.palette import NEUTRAL, OKABE_ITO
@@ -121,7 +122,7 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
              "unanswered": e["id"] in unanswered}
             for e in sorted(snapshot.events.values(), key=lambda e: (e["date"], e["id"]))
             if e["kind"] in vocab.COMMUNICATION_KINDS for to in e["to_agencies"]],
-        "silences": [{"agency": i.agencies[0], "start": i.start.isoformat(), "end": i.end.isoformat()}
+        "silences": [{"agency": i.agencies[0], "start": as_text(i.start), "end": as_text(i.end)}
                      for i in agency_silent(snapshot)],
         "layout_saved": bool(layout),
     }

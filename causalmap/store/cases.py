@@ -9,8 +9,10 @@ from neo4j import ManagedTransaction
 
 from causalmap import vocab
 from causalmap.errors import Conflict, NotFound, UsageError
+from causalmap.store.analyses import forget_analyses
 from causalmap.store.connection import Store
 from causalmap.store.model import CASE_PROPERTIES, METHODOLOGY_FIELDS, TRIGGER_FIELDS
+from causalmap.store.revision import bump_revision
 
 
 def check_case_id(case_id: str) -> str:
@@ -50,6 +52,23 @@ def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
         raise Conflict(f"case {case['id']!r} already exists; delete it first (causalmap case delete) "
                        "or import under another id (--as)")
     tx.run("CREATE (c:Case) SET c = $props", props=case_properties(case)).consume()
+    bump_revision(tx, case["id"])
+
+
+def lock_case(tx: ManagedTransaction, case_id: str) -> dict[str, Any]:
+    """Take the case's write lock before reading anything; returns its properties as committed.
+
+    Neo4j reads committed data without locking, so two editors who both read version 1 would
+    both write version 2 and one edit would be lost. A write to the Case node takes its
+    exclusive lock, held until commit: a second writer's transaction waits here, then reads
+    what the first one committed, and a stale version is refused with a Conflict. One lock per
+    case covers items, causal links, the case's metadata and imports alike (each write to a
+    case is short, so serialising them costs little).
+    """
+    if tx.run("MATCH (c:Case {id: $id}) SET c._lock = true REMOVE c._lock RETURN count(c) AS n",
+              id=case_id).single()["n"] == 0:
+        raise NotFound(f"no case {case_id!r}; `causalmap cases` lists the cases")
+    return dict(tx.run("MATCH (c:Case {id: $id}) RETURN properties(c) AS p", id=case_id).single()["p"])
 
 
 def get_case(store: Store, case_id: str) -> dict[str, Any]:
@@ -95,6 +114,7 @@ def delete_case(store: Store, case_id: str) -> int:
     get_case(store, case_id)
 
     def work(tx: ManagedTransaction) -> int:
+        lock_case(tx, case_id)
         removed = 0
         for lab in vocab.CASE_LABELS:
             while True:
@@ -104,6 +124,7 @@ def delete_case(store: Store, case_id: str) -> int:
                 if n < 5000:
                     break
         tx.run("MATCH (c:Case {id: $case_id}) DETACH DELETE c", case_id=case_id).consume()
+        forget_analyses(tx, case_id)
         return removed + 1
 
     return store.write_transaction(work)

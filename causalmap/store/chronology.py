@@ -14,12 +14,14 @@ from neo4j import ManagedTransaction
 
 from causalmap.chronology import Chronology, check_chronology
 from causalmap.chronology.read import Table
-from causalmap.store.cases import check_case_id, create_case_tx, new_case
+from causalmap.errors import NotFound
+from causalmap.store.cases import check_case_id, create_case_tx, lock_case, new_case
 from causalmap.store.connection import Store
 from causalmap.store.records import read_nodes, upsert_nodes
+from causalmap.store.revision import bump_revision
 
 _EVENT_FIELDS = ("date", "date_precision", "time", "kind", "description", "agency", "source", "disputed",
-                 "notes", "to_agencies", "participants", "responds_to", "account_of")
+                 "concern", "notes", "to_agencies", "participants", "responds_to", "account_of")
 _DECISION_FIELDS = ("date", "description", "taken", "agency", "made_at")
 _AGENCY_FIELDS = ("name", "sector")
 
@@ -60,7 +62,10 @@ def import_chronology(store: Store, case_id: str, table: Table, *, title: str | 
     check_case_id(case_id)
 
     def work(tx: ManagedTransaction) -> ImportReport:
-        case = tx.run("MATCH (c:Case {id: $id}) RETURN c.title AS title", id=case_id).single()
+        try:
+            case: dict[str, Any] | None = lock_case(tx, case_id)  # no edit slips between read and write
+        except NotFound:
+            case = None  # two imports creating one case: the unique constraint refuses the second
         stored = {kind: {r["id"]: r for r in read_nodes(tx, case_id, kind)}
                   for kind in ("agency", "event", "decision")} if case else {"agency": {}, "event": {},
                                                                                "decision": {}}
@@ -83,6 +88,7 @@ def import_chronology(store: Store, case_id: str, table: Table, *, title: str | 
             upsert_nodes(tx, case_id, kind, created + changed, existing={r["id"] for r in changed})
             report.created[kind] = len(created)
             report.updated[kind] = len(changed)
+        bump_revision(tx, case_id)
         return report
 
     return store.write_transaction(work)

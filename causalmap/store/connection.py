@@ -7,10 +7,10 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from neo4j import Driver, GraphDatabase, ManagedTransaction, RoutingControl
-from neo4j.exceptions import AuthError, ServiceUnavailable
+from neo4j.exceptions import AuthError, ConstraintError, ServiceUnavailable
 
 from causalmap.config import Settings
-from causalmap.errors import DatabaseUnavailable
+from causalmap.errors import Conflict, DatabaseUnavailable
 from causalmap.neo4j_local import LocalNeo4j
 from causalmap.store import schema
 
@@ -25,6 +25,12 @@ class Store:
         self.database = database
         self.uri = uri
 
+    @property
+    def bookmarks(self) -> Any:
+        """One bookmark manager for every session of the process (the one `execute_query` uses), so
+        that on a cluster a read routed to a secondary always sees this process's earlier writes."""
+        return self.driver.execute_query_bookmark_manager
+
     def read(self, query: str, **params: Any) -> list[dict[str, Any]]:
         records, _, _ = self.driver.execute_query(
             query, params, database_=self.database, routing_=RoutingControl.READ
@@ -32,12 +38,20 @@ class Store:
         return [record.data() for record in records]
 
     def write_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
-        """Run `work` in one write transaction: all of it lands or none of it does."""
-        with self.driver.session(database=self.database) as session:
-            return session.execute_write(work)
+        """Run `work` in one write transaction: all of it lands or none of it does.
+
+        Two writers who both found nothing and both create the same id (two imports into one
+        new case) meet at the unique constraint: a Conflict for the user, never a crash.
+        """
+        try:
+            with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
+                return session.execute_write(work)
+        except ConstraintError:
+            raise Conflict("someone else created the same case or item at the same moment; reload to see it, "
+                           "then make your change again") from None
 
     def read_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
-        with self.driver.session(database=self.database) as session:
+        with self.driver.session(database=self.database, bookmark_manager=self.bookmarks) as session:
             return session.execute_read(work)
 
     def close(self) -> None:

@@ -16,7 +16,7 @@ from causalmap import vocab
 from causalmap.chronology.check import parse_date
 from causalmap.errors import Conflict, InvalidInput, NotFound, RowError, UsageError
 from causalmap.interchange.validate import CASE_RULES, LINK_RULES, RULES, check_fields
-from causalmap.store.cases import case_properties, case_record
+from causalmap.store.cases import case_properties, case_record, lock_case
 from causalmap.store.connection import Store
 from causalmap.store.model import (
     CAUSAL_KINDS,
@@ -27,6 +27,7 @@ from causalmap.store.model import (
     label,
 )
 from causalmap.store.records import read_causal_links, read_nodes, upsert_causal_links, upsert_nodes
+from causalmap.store.revision import bump_revision
 
 KINDS_BY_SECTION = {section: kind for kind, section in SECTIONS.items()}
 
@@ -61,6 +62,7 @@ def _normalise(kind: str, record: dict[str, Any]) -> dict[str, Any]:
         for name in ("to_agencies", "participants", "responds_to", "account_of"):
             record[name] = sorted(set(record.get(name) or []))
         record["disputed"] = bool(record.get("disputed"))
+        record["concern"] = bool(record.get("concern"))
         if record.get("date") and not record.get("date_precision"):
             try:
                 record["date"], record["date_precision"] = parse_date(str(record["date"]))
@@ -151,7 +153,7 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
                           kind, None, names)
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
-        _require_case(tx, case_id)
+        lock_case(tx, case_id)
         stored = read_nodes(tx, case_id, kind, [ident])
         if create and stored:
             raise Conflict(f"a {kind} with the id {ident!r} already exists in this case; choose another id")
@@ -168,6 +170,7 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
             version = current + 1
         upsert_nodes(tx, case_id, kind, [{**record, "version": version}],
                      existing={ident} if stored else ())
+        bump_revision(tx, case_id)
         return read_nodes(tx, case_id, kind, [ident])[0]
 
     return store.write_transaction(work)
@@ -176,6 +179,7 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
 def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any) -> dict[str, int]:
     """Delete one item with its relationships; says how many causal links went with it."""
     def work(tx: ManagedTransaction) -> dict[str, int]:
+        lock_case(tx, case_id)
         stored = read_nodes(tx, case_id, kind, [ident])
         if not stored:
             raise NotFound(f"no {kind} {ident!r} in case {case_id!r}")
@@ -188,6 +192,7 @@ def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any)
         links = tx.run(f"MATCH (n:{label(kind)} {{case_id: $c, id: $id}})-[r:CONTRIBUTED_TO]-() RETURN count(r) AS n",
                        c=case_id, id=ident).single()["n"]
         tx.run(f"MATCH (n:{label(kind)} {{case_id: $c, id: $id}}) DETACH DELETE n", c=case_id, id=ident).consume()
+        bump_revision(tx, case_id)
         return {"causal_links": links}
 
     return store.write_transaction(work)
@@ -212,7 +217,7 @@ def save_link(store: Store, case_id: str, link: dict[str, Any], *, create: bool)
                            ("cause", "effect"))
 
     def work(tx: ManagedTransaction) -> dict[str, Any]:
-        _require_case(tx, case_id)
+        lock_case(tx, case_id)
         problems = list(errors)
         for end in ("cause", "effect"):
             ref = link.get(end)
@@ -237,6 +242,7 @@ def save_link(store: Store, case_id: str, link: dict[str, Any], *, create: bool)
             _check_version("causal link", ident, current, link.get("version"))
             version = current + 1
         upsert_causal_links(tx, case_id, [{**link, "version": version}])
+        bump_revision(tx, case_id)
         return read_causal_links(tx, case_id, [ident])[0]
 
     return store.write_transaction(work)
@@ -244,11 +250,13 @@ def save_link(store: Store, case_id: str, link: dict[str, Any], *, create: bool)
 
 def delete_link(store: Store, case_id: str, ident: str, version: Any) -> None:
     def work(tx: ManagedTransaction) -> None:
+        lock_case(tx, case_id)
         stored = read_causal_links(tx, case_id, [ident])
         if not stored:
             raise NotFound(f"no causal link {ident!r} in case {case_id!r}")
         _check_version("causal link", ident, int(stored[0].get("version") or 1), version)
         tx.run("MATCH ()-[r:CONTRIBUTED_TO {case_id: $c, id: $id}]->() DELETE r", c=case_id, id=ident).consume()
+        bump_revision(tx, case_id)
 
     store.write_transaction(work)
 
@@ -257,7 +265,7 @@ def delete_link(store: Store, case_id: str, ident: str, version: Any) -> None:
 def update_case(store: Store, case_id: str, changes: dict[str, Any]) -> dict[str, Any]:
     """Change the case's metadata, trigger decision and methodology (version checked)."""
     def work(tx: ManagedTransaction) -> dict[str, Any]:
-        raw = _require_case(tx, case_id)
+        raw = lock_case(tx, case_id)
         current = case_record(raw)
         _check_version("case", case_id, int(current.get("version") or 1), changes.get("version"))
         merged = {**current, **{k: v for k, v in changes.items() if k not in ("id", "created_at", "version")}}
@@ -280,9 +288,11 @@ def update_case(store: Store, case_id: str, changes: dict[str, Any]) -> dict[str
                                problems)
         merged["version"] = int(current["version"] or 1) + 1
         props = case_properties(merged)
-        if raw.get("layout"):
-            props["layout"] = raw["layout"]  # the map's saved positions are not metadata; keep them
+        for kept in ("layout", "redactions"):  # the map's positions and the redaction list are not metadata
+            if raw.get(kept):
+                props[kept] = raw[kept]
         tx.run("MATCH (c:Case {id: $id}) SET c = $props", id=case_id, props=props).consume()
+        bump_revision(tx, case_id)
         return case_record(_require_case(tx, case_id))
 
     return store.write_transaction(work)
@@ -300,7 +310,7 @@ def save_layout(store: Store, case_id: str, positions: dict[str, Any]) -> int:
             raise UsageError(f"position of {key!r} needs numbers x and y") from None
 
     def work(tx: ManagedTransaction) -> int:
-        _require_case(tx, case_id)
+        lock_case(tx, case_id)
         tx.run("MATCH (c:Case {id: $id}) SET c.layout = $layout", id=case_id, layout=json.dumps(clean)).consume()
         return len(clean)
 

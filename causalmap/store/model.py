@@ -14,7 +14,7 @@ from causalmap.vocab import NODE_LABELS
 PROPERTIES: dict[str, tuple[str, ...]] = {
     "agency": ("id", "name", "sector", "version"),
     "event": ("id", "date", "date_precision", "time", "kind", "description", "agency", "source",
-              "disputed", "notes", "version"),
+              "disputed", "concern", "notes", "version"),
     "decision": ("id", "date", "description", "taken", "rationale", "agency", "version"),
     "factor": ("id", "description", "category", "valence", "level", "evidence", "version"),
     "episode": ("id", "title", "start", "end", "summary", "rating", "appraisal", "explanation", "version"),

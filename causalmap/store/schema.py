@@ -26,6 +26,17 @@ def statements() -> list[str]:
     out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
     out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
     out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
+    # Stored analyses (store/analyses.py) and the analysts' queries over them.
+    out.append("CREATE INDEX analysis_key IF NOT EXISTS FOR (n:Analysis) ON (n.case_id, n.key)")
+    out.append("CREATE INDEX gap_case IF NOT EXISTS FOR (n:Gap) ON (n.case_id)")
+    out.append("CREATE INDEX gap_type IF NOT EXISTS FOR (n:Gap) ON (n.type)")
+    out.append("CREATE INDEX factor_category IF NOT EXISTS FOR (n:ContributoryFactor) ON (n.category)")
+    out.append("CREATE FULLTEXT INDEX finding_text IF NOT EXISTS FOR (n:Finding) ON EACH [n.statement]")
+    # Accounts and the audit trail belong to no case: they carry no case_id.
+    out.append("CREATE CONSTRAINT user_name_unique IF NOT EXISTS FOR (u:User) REQUIRE u.name IS UNIQUE")
+    out.append("CREATE CONSTRAINT token_digest_unique IF NOT EXISTS FOR (t:Token) REQUIRE t.digest IS UNIQUE")
+    out.append("CREATE CONSTRAINT audit_entry_id_unique IF NOT EXISTS FOR (a:AuditEntry) REQUIRE a.id IS UNIQUE")
+    out.append("CREATE INDEX audit_entry_at IF NOT EXISTS FOR (a:AuditEntry) ON (a.at)")
     return out
 
 

@@ -14,7 +14,8 @@ const cm = (() => {
     return node;
   }
   async function send(method, url, body) {
-    const init = {method, headers: {"Accept": "application/json", "X-Causalmap": "1"}};
+    const init = {method, headers: {"Accept": "application/json", "X-Causalmap": "1",
+                                    "X-CSRF-Token": document.querySelector("meta[name=csrf-token]").content}};
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
     let response;

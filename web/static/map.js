@@ -410,34 +410,20 @@
     select(id, false);
   });
 
-  // -- gaps -------------------------------------------------------------------------------
-  let gaps = [];
-  async function loadGaps() {
-    const r = await cm.send("GET", `${base}/analysis?which=gaps`);
-    gaps = r.ok ? r.body.gaps : [];
-    renderGaps();
-  }
-  function renderGaps() {
-    const list = $("gap-list"); cm.clear(list);
-    for (const g of gaps) {
-      if ($("gaps-hide-low").checked && g.severity === "low") continue;
-      const button = cm.el("button", {type: "button", class: `sev-${g.severity}`, "data-type": g.type},
-        cm.el("strong", {text: `${g.severity.toUpperCase()} · ${g.type.replace(/_/g, " ")}`}), cm.el("br"), g.explanation);
-      button.addEventListener("click", () => highlightGap(g));
-      list.append(cm.el("li", {}, button));
-    }
-  }
-  function highlightGap(g) {
-    const ids = g.event_ids.map(i => "event:" + i).filter(i => byId[i]);
+  // -- gaps: the list lives in gaps.js; the map marks and focuses what it asks for ----------
+  function highlightEvents(refs, explanation, gap) {
+    const ids = refs.filter(i => byId[i]);
+    // The agencies involved: the gap's own list, else those of its events.
+    const agencies = gap && gap.agencies ? gap.agencies : [...new Set(ids.map(i => byId[i].agency).filter(Boolean))];
     state.gapMarks = new Set(ids);
-    focusOn(ids, g.agencies || []);
+    focusOn(ids, agencies);
     network.selectNodes(ids.filter(i => nodeView.get(i)));
-    if (ids.length) showGap(g, ids);
+    if (ids.length) showGap(explanation, agencies, ids);
     highlightTimeline(ids);
     document.body.dataset.highlighted = ids.join(" ");
-    cm.say(`Highlighted ${ids.length} event${ids.length === 1 ? "" : "s"}: ${g.explanation}`);
+    cm.say(`Highlighted ${ids.length} event${ids.length === 1 ? "" : "s"}: ${explanation}`);
   }
-  function showGap(g, ids) {
+  function showGap(explanation, agencies, ids) {
     // Frame the gap's events at a readable zoom (never below the first view's).
     const xs = ids.map(i => byId[i].timeX), ys = ids.map(i => byId[i].timeY);
     const canvas = network.canvas.frame.canvas;
@@ -446,16 +432,12 @@
     const scale = Math.max(0.8, Math.min(1.2, fit));
     network.moveTo({position: {x: (Math.max(...xs) + Math.min(...xs)) / 2 - HEADER / 2 / scale, y: (Math.max(...ys) + Math.min(...ys)) / 2}, scale});
     const box = $("details"); cm.clear(box);
-    box.append(cm.el("h3", {text: `${g.severity} severity: ${g.type.replace(/_/g, " ")}`}), cm.el("p", {text: g.explanation}),
-      cm.el("h4", {text: "Agencies involved"}), cm.el("ul", {}, ...(g.agencies || []).map(a => cm.el("li", {text: agencyById[a]?.name || a}))),
+    box.append(cm.el("h3", {text: "Gap between agencies"}), cm.el("p", {text: explanation}),
+      cm.el("h4", {text: "Agencies involved"}), cm.el("ul", {}, ...agencies.map(a => cm.el("li", {text: agencyById[a]?.name || a}))),
       cm.el("h4", {text: "Events"}), cm.el("ul", {}, ...ids.map(i => cm.el("li", {}, cm.el("button", {type: "button", class: "secondary link-button", text: about(byId[i]), onclick: () => select(i)})))));
     syncTimeline();
   }
-  $("gaps-hide-low").addEventListener("change", renderGaps);
-  $("gaps-overlay").addEventListener("change", (ev) => {
-    state.gapMarks = ev.target.checked ? new Set(gaps.filter(g => g.severity === "high").flatMap(g => g.event_ids.map(i => "event:" + i))) : new Set();
-    restyle();
-  });
+  function markEvents(refs) { state.gapMarks = new Set(refs); restyle(); }
 
   // -- add a causal link: from searchable lists, or by clicking cause then effect ------------------------
   const newLinkId = () => "cl-" + Date.now().toString(36) + Math.floor(Math.random() * 1296).toString(36).padStart(2, "0");
@@ -666,5 +648,6 @@
   }
   network.on("selectNode", (p) => { if (!state.linkMode) { showDetails(p.nodes[0]); highlightTimeline(p.nodes); } });
 
-  renderLegend(); renderTimeline(); applyLayout(true); syncTimeline(); loadGaps();
+  renderLegend(); renderTimeline(); applyLayout(true); syncTimeline();
+  cmGaps.start({base, mark: markEvents, focus: highlightEvents, agencyName: (id) => agencyById[id]?.name});
 })();

@@ -1,0 +1,182 @@
+"""Fifty people using one server at once: `causalmap serve` (gunicorn) on loopback.
+
+Five realistic cases (100 to 500 events, with factors and causal links). Forty simulated
+panel members open the overview and the map pages, read the map data, the analysis and the
+agency network, and now and then edit a factor (read it, write it back with its version);
+ten analysts list and run the named queries across cases and read gap analyses. Each
+user does a fixed number of actions with a short pause between them, so the run is
+bounded in count and in time. Reported: throughput, p50/p95/p99 of reads and of writes,
+and errors (any status of 400 or more, or no answer). Target: reads p95 under 300 ms, no
+errors. Floor, in the same run: the same reads one at a time by a single user.
+
+Accounts: `headers()` is the one place a simulated user's request headers are made; when
+the server needs a login, add the user's token there.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.analysis_bench import generated_case
+from bench.import_bench import delete
+from causalmap.interchange.case_json import import_case
+from causalmap.store import Store
+
+SIZES = (100, 200, 300, 400, 500)
+PANEL, ANALYSTS, ACTIONS = 40, 10, 20
+PAUSE = (0.2, 1.0)  # seconds between a user's actions
+DEADLINE_S = 240
+
+
+@dataclass
+class Sample:
+    kind: str  # "read" or "write"
+    what: str
+    seconds: float
+    status: int
+
+
+def headers(user: int) -> dict[str, str]:
+    """The request headers of simulated user `user` (add `Authorization` here once logins land)."""
+    return {"Accept": "application/json", "X-Causalmap": "1"}
+
+
+def _request(base: str, user: int, path: str, method: str = "GET", body: Any = None) -> tuple[int, bytes]:
+    data = json.dumps(body).encode() if body is not None else None
+    sent = {**headers(user), **({"Content-Type": "application/json"} if data else {})}
+    request = urllib.request.Request(base + path, data=data, method=method, headers=sent)
+    try:
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            return answer.status, answer.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+    except OSError:
+        return 599, b""
+
+
+def _timed(samples: list[Sample], base: str, user: int, kind: str, what: str, path: str, method: str = "GET",
+           body: Any = None) -> bytes:
+    started = time.perf_counter()
+    status, payload = _request(base, user, path, method, body)
+    samples.append(Sample(kind, what, time.perf_counter() - started, status))
+    return payload
+
+
+def panel_member(base: str, user: int, cases: list[str], samples: list[Sample]) -> None:
+    rng = random.Random(user)
+    case = cases[user % len(cases)]
+    reads = [("overview page", f"/cases/{case}"), ("map page", f"/cases/{case}/map"),
+             ("map data", f"/api/cases/{case}/map"), ("map data", f"/api/cases/{case}/map"),
+             ("analysis", f"/api/cases/{case}/analysis"), ("network", f"/api/cases/{case}/network"),
+             ("records", f"/api/cases/{case}/events")]
+    for _ in range(ACTIONS):
+        time.sleep(rng.uniform(*PAUSE))
+        if rng.random() < 0.1:  # edit this user's own factor: read it, write it back with its version
+            path = f"/api/cases/{case}/factors/f{user}"
+            factor = json.loads(_timed(samples, base, user, "read", "factor", path) or b"{}")
+            factor["description"] = f"Edited by user {user} at {time.time():.3f}"
+            _timed(samples, base, user, "write", "edit factor", path, "PUT", factor)
+        else:
+            what, path = rng.choice(reads)
+            _timed(samples, base, user, "read", what, path)
+
+
+def analyst(base: str, user: int, cases: list[str], samples: list[Sample]) -> None:
+    rng = random.Random(user)
+    reads = [("queries", "/api/queries"), ("named query", "/api/queries/factor-categories"),
+             ("named query", "/api/queries/unanswered-referrals-by-sector"),
+             ("named query", "/api/queries/causal-paths-from-category?category=incidents_crises"),
+             ("cases", "/api/cases")]
+    for _ in range(ACTIONS):
+        time.sleep(rng.uniform(*PAUSE))
+        if rng.random() < 0.2:
+            _timed(samples, base, user, "read", "gaps", f"/api/cases/{rng.choice(cases)}/analysis?which=gaps")
+        else:
+            _timed(samples, base, user, "read", *rng.choice(reads))
+
+
+def _percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def serve(env: dict[str, str], workers: int | None = None) -> tuple[subprocess.Popen, str]:
+    port = _free_port()
+    command = [str(Path(sys.executable).parent / "causalmap"), "serve", "--port", str(port)]
+    if workers:
+        command += ["--workers", str(workers)]
+    server = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while _request(base, 0, "/api/cases")[0] != 200:
+        if time.monotonic() > deadline or server.poll() is not None:
+            server.kill()
+            raise RuntimeError("causalmap serve did not answer within 60 s")
+        time.sleep(0.3)
+    return server, base
+
+
+def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
+    cases = [f"bench-load-{n}" for n in SIZES]
+    for case_id, n in zip(cases, SIZES, strict=True):
+        delete(store, case_id)
+        import_case(store, generated_case(n, 8, factors=PANEL + 10, links=n // 5), as_id=case_id)
+    server, base = serve(env)
+    try:
+        floor: list[Sample] = []
+        for case_id in cases:  # warm every worker's caches, then the floor: one user, one read at a time
+            for _ in range(2):
+                for path in (f"/cases/{case_id}", f"/api/cases/{case_id}/map", f"/api/cases/{case_id}/analysis"):
+                    _timed(floor, base, 0, "read", "floor", path)
+        floor = floor[len(floor) // 2:]
+        samples: list[Sample] = []
+        users = [threading.Thread(target=panel_member, args=(base, u, cases, samples)) for u in range(PANEL)]
+        users += [threading.Thread(target=analyst, args=(base, PANEL + u, cases, samples)) for u in range(ANALYSTS)]
+        started = time.perf_counter()
+        for user in users:
+            user.start()
+        for user in users:
+            user.join(timeout=max(1.0, DEADLINE_S - (time.perf_counter() - started)))
+        elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        for case_id in cases:
+            delete(store, case_id)
+    reads = [s.seconds for s in samples if s.kind == "read"]
+    writes = [s.seconds for s in samples if s.kind == "write"]
+    errors = [s for s in samples if s.status >= 400]
+    by_what = {}
+    for what in sorted({s.what for s in samples}):
+        times = [s.seconds for s in samples if s.what == what]
+        by_what[what] = {"count": len(times), "p50_ms": _percentile(times, 50), "p95_ms": _percentile(times, 95)}
+    floor_ms = statistics.median(s.seconds for s in floor) * 1000
+    return {"users": PANEL + ANALYSTS, "requests": len(samples), "seconds": elapsed,
+            "throughput": len(samples) / elapsed, "errors": len(errors),
+            "error_examples": sorted({f"{s.status} {s.what}" for s in errors})[:5],
+            "read_p50_ms": _percentile(reads, 50), "read_p95_ms": _percentile(reads, 95),
+            "read_p99_ms": _percentile(reads, 99), "write_p50_ms": _percentile(writes, 50) if writes else 0.0,
+            "write_p95_ms": _percentile(writes, 95) if writes else 0.0,
+            "write_p99_ms": _percentile(writes, 99) if writes else 0.0, "writes": len(writes),
+            "floor_ms": floor_ms, "ratio": _percentile(reads, 50) / floor_ms, "by_what": by_what,
+            "unfinished_users": sum(u.is_alive() for u in users)}

@@ -1,0 +1,1 @@
+"""Accounts and roles: who may read, edit, export or query what (see docs/administrators.md)."""

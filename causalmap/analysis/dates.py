@@ -1,0 +1,141 @@
+"""Dates as the records give them: a day, a month or a year, never more precise.
+
+A chronology often says only "April 1999". Read as 1 April it would let the analysis
+report "answered 43 working days later" when the records allow anything from 20 to 43,
+and put the April event before a 15 April event it answered. So every recorded date is
+an interval of days, from its earliest to its latest possible day; an elapsed time
+between two recorded dates is a range, and a rule asks whether it holds for every day
+of the intervals ("certain"), for some ("possible") or for none.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+
+__all__ = ["RecordedDate", "recorded", "elapsed_range", "within", "chronological", "CERTAIN", "POSSIBLE"]
+
+CERTAIN, POSSIBLE = "certain", "possible"
+
+
+@dataclass(frozen=True, order=True)
+class RecordedDate:
+    """One recorded date: its earliest and latest possible day, and the text as recorded
+    (ISO at its precision: '1999-04-03', '1999-04' or '1999')."""
+
+    earliest: dt.date
+    latest: dt.date
+    text: str
+    precision: str  # day, month or year
+
+    @property
+    def exact(self) -> bool:
+        return self.earliest == self.latest
+
+    def spoken(self) -> str:
+        """As a panel reads it, no more precise than recorded: '3 April 1999', 'April 1999', '1999'."""
+        if self.precision == "year":
+            return str(self.earliest.year)
+        if self.precision == "month":
+            return f"{self.earliest:%B %Y}"
+        return f"{self.earliest.day} {self.earliest:%B %Y}"
+
+    def on(self) -> str:
+        """With its preposition: 'on 3 April 1999', 'in April 1999', 'in 1999'."""
+        return ("on " if self.precision == "day" else "in ") + self.spoken()
+
+    def overlaps(self, other: RecordedDate) -> bool:
+        return self.earliest <= other.latest and other.earliest <= self.latest
+
+    def certainly_before(self, other: RecordedDate) -> bool:
+        return self.latest < other.earliest
+
+
+def recorded(date: str | None, precision: str | None = None) -> RecordedDate | None:
+    """The interval of days a recorded ISO date stands for; `precision` defaults to what the
+    text shows ('1999-04' is a month)."""
+    if not date:
+        return None
+    parts = [int(p) for p in date.split("-")]
+    if precision is None:
+        precision = ("year", "month", "day")[len(parts) - 1]
+    year = parts[0]
+    if precision == "year" or len(parts) == 1:
+        return RecordedDate(dt.date(year, 1, 1), dt.date(year, 12, 31), str(year), "year")
+    month = parts[1]
+    if precision == "month" or len(parts) == 2:
+        last = calendar.monthrange(year, month)[1]
+        return RecordedDate(dt.date(year, month, 1), dt.date(year, month, last), f"{year:04d}-{month:02d}", "month")
+    day = dt.date(year, month, parts[2])
+    return RecordedDate(day, day, day.isoformat(), "day")
+
+
+def of_day(day: dt.date) -> RecordedDate:
+    """A day the analysis computed itself (a window's edge), exact by construction."""
+    return RecordedDate(day, day, day.isoformat(), "day")
+
+
+Count = Callable[[dt.date, dt.date], int]
+
+
+def _days(start: dt.date, end: dt.date) -> int:
+    return (end - start).days
+
+
+def elapsed_range(start: RecordedDate, end: RecordedDate, count: Count = _days) -> tuple[int, int]:
+    """The fewest and the most days (as `count` counts them) from `start` to `end` that the
+    records allow, when `end` is recorded as following `start` (never below 0)."""
+    low = count(start.latest, end.earliest) if start.latest <= end.earliest else 0
+    high = count(start.earliest, end.latest) if start.earliest <= end.latest else 0
+    return low, high
+
+
+def within(start: RecordedDate, end: RecordedDate, days: int, count: Count = _days) -> str | None:
+    """Did `end` come on or after `start` and within `days` of it? CERTAIN for every day of
+    both intervals, POSSIBLE for some, None for none."""
+    if end.latest < start.earliest:
+        return None
+    low, high = elapsed_range(start, end, count)
+    if low > days:
+        return None
+    if high <= days and end.earliest >= start.latest:
+        return CERTAIN
+    return POSSIBLE
+
+
+def range_words(low: int, high: int, unit: str) -> str:
+    """'8 days' or 'between 20 and 43 working days'."""
+    if low == high:
+        return f"{low} {unit if low != 1 else unit.rstrip('s')}"
+    return f"between {low} and {high} {unit}"
+
+
+def chronological(records: Iterable[dict[str, Any]], when: str = "when") -> list[dict[str, Any]]:
+    """Records in the order the chronology allows: by earliest day, the more precise first
+    on a tie, then by id; but never an event before one it is recorded as following (it
+    responds to it, or gives another account of it and is no earlier)."""
+    records = list(records)
+    by_id = {r["id"]: r for r in records}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(by_id)
+    for record in records:
+        for earlier in record.get("responds_to") or []:
+            if earlier in by_id and earlier != record["id"]:
+                graph.add_edge(earlier, record["id"])
+
+    def key(ident: str) -> tuple:
+        date = by_id[ident].get(when)
+        if date is None:
+            return (dt.date.max, dt.date.max, ident)
+        return (date.earliest, date.latest, ident)
+
+    try:
+        order = list(nx.lexicographical_topological_sort(graph, key=key))
+    except nx.NetworkXUnfeasible:  # a cycle of responses: fall back to the dates alone
+        order = sorted(by_id, key=key)
+    return [by_id[i] for i in order]

@@ -1,0 +1,100 @@
+"""Stored analysis results: one per (case, key), valid while the case keeps its revision.
+
+The analysis is computed from the graph (never edited by hand) and kept here for two
+readers: the overview page and the API, which reuse the whole result instead of computing
+it again, and the analysts' named queries, which count the default analysis's gap and
+pattern items from structured `Gap` nodes instead of re-deriving them in Cypher. A stored
+result is used only while its revision equals the case's (store/revision.py), so an edit
+makes it invisible in the same transaction that makes the edit.
+
+    (:Analysis {case_id, key, revision, result})        the whole JSON result
+    (:Gap {case_id, id, revision, family, type, severity, from_agency, to_agency,
+           from_sector, to_sector, sectors, kind, start, end, json})-[:RESTS_ON]->(:Event)
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from neo4j import ManagedTransaction
+
+from causalmap.errors import NotFound
+from causalmap.store.connection import Store
+from causalmap.store.records import batches
+
+ANALYSIS = "Analysis"
+GAP = "Gap"
+
+
+def cached_analysis(store: Store, case_id: str, key: str) -> tuple[str | None, dict[str, Any] | None]:
+    """The case's revision now, and the result stored under `key` at that revision (or None)."""
+    rows = store.read("MATCH (c:Case {id: $id}) "
+                      "OPTIONAL MATCH (a:Analysis {case_id: $id, key: $key}) WHERE a.revision = c.revision "
+                      "RETURN c.revision AS revision, a.result AS result", id=case_id, key=key)
+    if not rows:
+        raise NotFound(f"no case {case_id!r}; `causalmap cases` lists the cases")
+    result = rows[0]["result"]
+    return rows[0]["revision"], (json.loads(result) if result is not None else None)
+
+
+def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) -> list[dict[str, Any]]:
+    """Items as Gap node rows: the item's own JSON plus the structured columns queries filter on."""
+    rows = []
+    for n, item in enumerate(items):
+        agencies = list(item.get("agencies") or [])
+        period = item.get("period") or {}
+        props = {"id": f"{family}:{n}", "family": family, "type": item["type"], "severity": item.get("severity"),
+                 "from_agency": agencies[0] if agencies else None,
+                 "to_agency": agencies[1] if len(agencies) > 1 else None,
+                 "from_sector": sectors.get(agencies[0], "other") if agencies else None,
+                 "to_sector": sectors.get(agencies[1], "other") if len(agencies) > 1 else None,
+                 "sectors": [sectors.get(a, "other") for a in agencies],
+                 "kind": item.get("kind") or item.get("meeting_kind"),
+                 "start": period.get("start"), "end": period.get("end"),
+                 "json": json.dumps(item, ensure_ascii=False, sort_keys=True)}
+        rows.append({"props": {k: v for k, v in props.items() if v is not None},
+                     "events": list(item.get("event_ids") or [])})
+    return rows
+
+
+def store_analysis(store: Store, case_id: str, key: str, revision: str | None, result: dict[str, Any],
+                   gaps: list[dict[str, Any]] | None = None) -> bool:
+    """Keep `result` for the case at `revision`; with `gaps` (rows of :func:`gap_rows`), replace its
+    Gap nodes too. Nothing is stored when the case changed since `revision` was read (False)."""
+    def work(tx: ManagedTransaction) -> bool:
+        now = tx.run("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=case_id).single()
+        if now is None or now["r"] != revision:
+            return False
+        tx.run("MATCH (a:Analysis {case_id: $id}) WHERE a.revision <> $revision DETACH DELETE a",
+               id=case_id, revision=revision).consume()
+        tx.run("MERGE (a:Analysis {case_id: $id, key: $key}) SET a.revision = $revision, a.result = $result",
+               id=case_id, key=key, revision=revision, result=json.dumps(result, ensure_ascii=False)).consume()
+        if gaps is not None:
+            _replace_gaps(tx, case_id, revision, gaps)
+        return True
+
+    return store.write_transaction(work)
+
+
+def _replace_gaps(tx: ManagedTransaction, case_id: str, revision: str | None, rows: list[dict[str, Any]]) -> None:
+    tx.run("MATCH (g:Gap {case_id: $id}) DETACH DELETE g", id=case_id).consume()
+    for chunk in batches(rows):
+        tx.run("UNWIND $rows AS row CREATE (g:Gap) SET g = row.props, g.case_id = $id, g.revision = $revision "
+               "WITH g, row UNWIND row.events AS event_id "
+               "MATCH (e:Event {case_id: $id, id: event_id}) USING INDEX e:Event(case_id, id) "
+               "CREATE (g)-[:RESTS_ON]->(e)", rows=chunk, id=case_id, revision=revision).consume()
+
+
+def forget_analyses(tx: ManagedTransaction, case_id: str) -> None:
+    """Remove everything stored for the case (when the case itself is deleted)."""
+    for label in (ANALYSIS, GAP):
+        tx.run(f"MATCH (n:{label} {{case_id: $id}}) DETACH DELETE n", id=case_id).consume()
+
+
+def stale_cases(store: Store, case_ids: list[str], key: str) -> list[str]:
+    """Those of `case_ids` with no result under `key` at their current revision."""
+    rows = store.read("UNWIND $ids AS id MATCH (c:Case {id: id}) "
+                      "WHERE NOT EXISTS { MATCH (a:Analysis {case_id: id, key: $key}) WHERE a.revision = c.revision } "
+                      "RETURN c.id AS id ORDER BY id", ids=case_ids, key=key)
+    return [r["id"] for r in rows]

@@ -1,0 +1,17 @@
+// title: Sector pairs with unanswered handoffs, late responses and silences
+// description: For each pair of sectors, how many handoffs went unanswered, how many responses came late and how many periods of silence the cases' own analyses find between them, and in how many cases. The sender (or, for silences, the first agency the analysis names) comes first.
+// param min_total int default=1 min=1 max=100000 -- only pairs with at least this many gaps in all
+// columns: from_sector:sector, to_sector:sector, unanswered:int, late:int, silent:int, total:int, cases:int
+// shape: counts
+// reads: analysis
+MATCH (g:Gap {case_id: c.id}) WHERE g.revision = c.revision
+  AND g.type IN ['unanswered_handoff', 'late_response', 'silent_pair']
+WITH g.from_sector AS from_sector, g.to_sector AS to_sector,
+     sum(CASE g.type WHEN 'unanswered_handoff' THEN 1 ELSE 0 END) AS unanswered,
+     sum(CASE g.type WHEN 'late_response' THEN 1 ELSE 0 END) AS late,
+     sum(CASE g.type WHEN 'silent_pair' THEN 1 ELSE 0 END) AS silent, count(DISTINCT c.id) AS cases
+WITH from_sector, to_sector, unanswered, late, silent, unanswered + late + silent AS total, cases
+WHERE total >= $min_total
+RETURN from_sector, to_sector, unanswered, late, silent, total, cases
+ORDER BY total DESC, from_sector, to_sector
+LIMIT 1000

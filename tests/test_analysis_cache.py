@@ -1,0 +1,136 @@
+"""The stored analysis: reused while the case is unchanged, exactly what a fresh analysis gives,
+and invalidated by every kind of change to the case."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from causalmap.analysis.report import Parameters, analyse
+from causalmap.analysis.rules import load_rules
+from causalmap.case_analysis import analyse_case, analysis_key, default_key, refresh_stale
+from causalmap.chronology import read_table
+from causalmap.interchange.case_json import import_case
+from causalmap.samples import sample_document
+from causalmap.store.analyses import store_analysis
+from causalmap.store.cases import delete_case
+from causalmap.store.chronology import import_chronology
+from causalmap.store.items import delete_item, delete_link, get_item, get_link, save_item, save_link, update_case
+from causalmap.store.snapshot import read_snapshot
+
+
+def fresh(store, case_id: str, parameters: Parameters | None = None,
+          families: tuple[str, ...] = ("gaps", "causes", "checks", "patterns")) -> dict:
+    """The analysis computed now from the graph, bypassing every store of results."""
+    p = (parameters or Parameters()).check()
+    return json.loads(json.dumps(analyse(read_snapshot(store, case_id), p, load_rules(None), families)))
+
+
+def revision(store, case_id: str) -> str:
+    return store.read("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=case_id)[0]["r"]
+
+
+def stored(store, case_id: str) -> list[dict]:
+    return store.read("MATCH (a:Analysis {case_id: $id}) RETURN a.key AS key, a.revision AS revision", id=case_id)
+
+
+@pytest.fixture
+def sample(store, case_id):
+    import_case(store, sample_document(), as_id=case_id)
+    return case_id
+
+
+def test_the_first_analysis_is_stored_and_the_second_reuses_it(store, sample):
+    first = analyse_case(store, sample)
+    assert stored(store, sample) == [{"key": default_key(), "revision": revision(store, sample)}]
+    assert first == fresh(store, sample)
+    # Proof of reuse: a result planted under the case's revision is what comes back.
+    planted = {**first, "gaps": []}
+    assert store_analysis(store, sample, default_key(), revision(store, sample), planted)
+    assert analyse_case(store, sample) == planted
+
+
+def test_other_parameters_are_stored_under_their_own_key(store, sample):
+    p = Parameters(response_days=3)
+    assert analyse_case(store, sample, "gaps", p) == fresh(store, sample, p, ("gaps",))
+    assert analyse_case(store, sample, "gaps", p)["parameters"]["response_days"] == 3
+    keys = {r["key"] for r in stored(store, sample)}
+    assert keys == {analysis_key(("gaps",), p.check(), load_rules(None))}
+
+
+EDITS = {
+    "event updated": lambda store, c: save_item(store, c, "event", {**get_item(store, c, "event", "hv-20221011"),
+                                                                     "responds_to": []}, create=False),
+    "event deleted": lambda store, c: delete_item(store, c, "event", "hv-20221011", 1),
+    "link updated": lambda store, c: save_link(store, c, {**get_link(store, c, "cl-01"), "strength": "weak"},
+                                               create=False),
+    "link deleted": lambda store, c: delete_link(store, c, "cl-01", 1),
+    "case metadata": lambda store, c: update_case(store, c, {"version": 1, "board": "Another board"}),
+    "factor created": lambda store, c: save_item(store, c, "factor", {"id": "f-new", "description": "x",
+                                                                      "category": "tools"}, create=True),
+}
+
+
+@pytest.mark.parametrize("edit", EDITS)
+def test_every_edit_invalidates_and_the_next_result_is_the_fresh_one(store, sample, edit):
+    before = analyse_case(store, sample)
+    old_revision = revision(store, sample)
+    EDITS[edit](store, sample)
+    assert revision(store, sample) != old_revision
+    after = analyse_case(store, sample)
+    assert after == fresh(store, sample)
+    assert stored(store, sample) == [{"key": default_key(), "revision": revision(store, sample)}]
+    def unanswered(result: dict) -> list[list[str]]:
+        return [g["event_ids"] for g in result["gaps"] if g["type"] == "unanswered_handoff"]
+
+    # The police's information sharing of 5 October 2022 loses its only response.
+    assert (["pol-20221005"] in unanswered(after), ["pol-20221005"] in unanswered(before)) == (
+        edit in ("event updated", "event deleted"), False)
+
+
+def test_an_import_invalidates(store, sample, write_csv):
+    analyse_case(store, sample)
+    old_revision = revision(store, sample)
+    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
+                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
+    import_chronology(store, sample, read_table(path))
+    assert revision(store, sample) != old_revision
+    after = analyse_case(store, sample)
+    assert after == fresh(store, sample)
+    assert any(g["type"] == "unanswered_handoff" and g["period"]["start"] == "2023-06-01" for g in after["gaps"])
+
+
+def test_a_result_computed_before_an_edit_is_not_stored_after_it(store, sample):
+    old_revision = revision(store, sample)
+    update_case(store, sample, {"version": 1, "region": "Elsewhere"})
+    assert store_analysis(store, sample, default_key(), old_revision, {"case_id": sample}) is False
+    assert stored(store, sample) == []
+
+
+def test_gap_nodes_hold_the_default_analysis_items_and_go_with_the_case(store, sample):
+    result = analyse_case(store, sample)
+    rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN g.family AS family, g.json AS json, "
+                      "COUNT { (g)-[:RESTS_ON]->() } AS events ORDER BY g.family, toInteger(split(g.id, ':')[1])",
+                      id=sample)
+    assert [json.loads(r["json"]) for r in rows] == [
+        json.loads(json.dumps(i, sort_keys=True)) for i in result["gaps"] + result["patterns"]]
+    assert sum(r["events"] for r in rows) == sum(
+        len([e for e in i["event_ids"] if e in {ev["id"] for ev in sample_document()["events"]}])
+        for i in result["gaps"] + result["patterns"])
+    # Another parameter set stores no Gap nodes of its own.
+    analyse_case(store, sample, "all", Parameters(window_days=30))
+    assert len(store.read("MATCH (g:Gap {case_id: $id}) RETURN g.id", id=sample)) == len(rows)
+    delete_case(store, sample)
+    assert store.read("MATCH (n) WHERE (n:Gap OR n:Analysis) AND n.case_id = $id RETURN count(n) AS n",
+                      id=sample) == [{"n": 0}]
+
+
+def test_refresh_stale_analyses_only_the_changed_cases(store, new_case_id):
+    first, second = new_case_id("r"), new_case_id("r")
+    for case_id in (first, second):
+        import_case(store, sample_document(), as_id=case_id)
+    assert refresh_stale(store, [first, second]) == sorted([first, second])
+    assert refresh_stale(store, [first, second]) == []
+    update_case(store, second, {"version": 1, "region": "Elsewhere"})
+    assert refresh_stale(store, [first, second]) == [second]
