@@ -41,12 +41,11 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, server, store, new_user):
-    """A page signed in as a new administrator through a one-time login link."""
+def signed_in(browser, server, store, new_user, width: int, height: int):
+    """A page of the given size signed in as a new administrator through a one-time login link."""
     from causalmap.accounts.users import add_user, issue_login_token
 
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context = browser.new_context(viewport={"width": width, "height": height})
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
@@ -57,6 +56,17 @@ def page(browser, server, store, new_user):
     yield opened
     context.close()
     assert errors == []
+
+
+@pytest.fixture
+def page(browser, server, store, new_user):
+    yield from signed_in(browser, server, store, new_user, 1500, 1000)
+
+
+@pytest.fixture
+def wide(browser, server, store, new_user):
+    """The issue's screen: 1440x900."""
+    yield from signed_in(browser, server, store, new_user, 1440, 900)
 
 
 @pytest.fixture
@@ -233,17 +243,6 @@ def check_readable_map(page, snapshot_dates: dict[str, str], lanes_of: dict[str,
     return m
 
 
-@pytest.fixture
-def wide(browser):
-    context = browser.new_context(viewport={"width": 1440, "height": 900})
-    opened = context.new_page()
-    errors: list[str] = []
-    opened.on("pageerror", lambda e: errors.append(str(e)))
-    yield opened
-    context.close()
-    assert errors == []
-
-
 def test_the_sample_map_opens_readable_with_nothing_on_top_of_anything(wide, server, sample):
     document = sample_document()
     dates = {f"event:{e['id']}": e["date"] for e in document["events"]}
@@ -345,6 +344,7 @@ def test_the_timeline_is_one_tab_stop_with_arrow_keys_inside(page, server, sampl
     assert page.locator("#timeline circle.selected").count() == 1
     names = page.locator("#timeline-names .tl-name")
     assert names.count() == 9 and names.first.inner_text() == "Ashdown Social Care"
+
 
 # -- the gap list and what to read first (issue 10) ------------------------------------------
 def gaps_of(app, case_id):
