@@ -347,14 +347,14 @@ def test_the_timeline_is_one_tab_stop_with_arrow_keys_inside(page, server, sampl
 
 
 # -- the gap list and what to read first (issue 10) ------------------------------------------
-def gaps_of(app, case_id):
-    return app.test_client().get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
+def gaps_of(client, case_id):
+    return client.get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
 
 
-def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, app):
+def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     shown = [g for g in result["gaps"] if g["severity"] != "low"]  # "Hide low severity" starts ticked
     stories = list(dict.fromkeys(g["story"] for g in shown))
     assert page.eval_on_selector_all("#gap-list li.story", "els => els.map(e => e.dataset.story)") == stories
@@ -368,13 +368,13 @@ def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, a
     assert "Why: " in page.locator("#gap-list button").first.inner_text()
 
 
-def test_filters_by_type_agency_and_severity(page, server, sample, app):
+def test_filters_by_type_agency_and_severity(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
     page.uncheck("#gaps-hide-low")
     page.select_option("#gaps-type", "silent_pair")
     types = page.eval_on_selector_all("#gap-list button", "els => els.map(e => e.dataset.type)")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     assert types == ["silent_pair"] * sum(g["type"] == "silent_pair" for g in result["gaps"])
     page.select_option("#gaps-type", "")
     page.select_option("#gaps-agency", "little-oaks-nursery")
@@ -397,13 +397,13 @@ def test_the_list_scrolls_inside_its_panel(page, server, sample):
     assert client <= 1000 * 0.6 + 1  # 60% of the viewport at most
 
 
-def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sample, app):
+def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sample, client):
     open_map(page, server, sample)
     page.wait_for_selector("#gap-list li.story")
     page.select_option("#gaps-type", "late_response")
     page.select_option("#gaps-severity", "high")
     page.check("#gaps-overlay")
-    result = gaps_of(app, sample)
+    result = gaps_of(client, sample)
     expected = sorted({f"event:{e}" for g in result["gaps"] if g["type"] == "late_response" and g["severity"] == "high"
                        for e in g["event_ids"]})
     assert page.evaluate("[...causalmap.state.gapMarks].sort()") == expected
@@ -416,8 +416,8 @@ def test_mark_gaps_on_the_map_marks_only_what_the_list_shows(page, server, sampl
     assert page.evaluate("causalmap.state.gapMarks.size") == 0
 
 
-def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, sample, app):
-    result = app.test_client().get(f"/api/cases/{sample}/analysis?which=all").get_json()
+def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, sample, client):
+    result = client.get(f"/api/cases/{sample}/analysis?which=all").get_json()
     rank = {"high": 0, "medium": 1, "low": 2}
     top = sorted(result["gaps"] + result["patterns"] + result["checks"],
                  key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
