@@ -429,3 +429,21 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
     shot(page, "08-read-first")
+
+
+def test_the_records_forms_make_the_ids(page, server, sample, client):
+    page.goto(f"{server}/cases/{sample}/records")
+    page.click("button.add[data-section=events]")
+    page.wait_for_selector("#editor[open]")
+    made = page.input_value("#field-id")
+    assert made.startswith("ev-") and page.evaluate("document.getElementById('field-id').readOnly") is True
+    page.fill("#field-date", "2024-01-02")
+    page.select_option("#field-kind", "contact")
+    page.fill("#field-description", "Seen at home")
+    page.select_option("#field-agency", "little-oaks-nursery")
+    page.click("#editor-save")
+    page.wait_for_selector("#editor", state="hidden")
+    assert client.get(f"/api/cases/{sample}/events/{made}").json["description"] == "Seen at home"
+    page.click("button.add[data-section=agencies]")
+    assert page.input_value("#field-id") == "" and page.get_attribute("#field-id", "placeholder") == \
+        "made from the name when saved"

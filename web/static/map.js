@@ -459,9 +459,8 @@
   }
   async function openLinkForm(record) {
     cm.clear($("editor-errors"));
-    await cm.buildForm($("editor-form"), CASE_ID, FORMS.links, record, true);
+    await cm.buildForm($("editor-form"), CASE_ID, FORMS.links, record, true, "links");
     const form = $("editor-form");
-    form.elements.id.readOnly = true;  // generated: nobody has to invent an id
     for (const name of ["cause", "effect"]) {
       const select = form.elements[name];
       for (const option of select.options) if (byId[option.value]) option.textContent = about(byId[option.value]);
