@@ -258,6 +258,10 @@ def test_the_sample_map_opens_readable_with_nothing_on_top_of_anything(wide, ser
     outcome = next(b for b in m["boxes"] if b["id"] == "event:ed-20240405")
     assert view[0]["x"] < outcome["left"] and outcome["right"] < view[1]["x"]
     assert view[0]["y"] < outcome["top"] and outcome["bottom"] < view[1]["y"]
+    # Harm and the outcome stand out; an ordinary event does not.
+    harm = wide.evaluate("causalmap.nodes.get('event:ed-20240405')")
+    assert (harm["borderWidth"], harm["color"]["border"]) == (4, "#A4161A")
+    assert wide.evaluate("causalmap.nodes.get('event:hv-20220906').borderWidth") == 2
     shot(wide, "08-first-view")
     wide.screenshot(path=str(SHOTS / "08-first-view-page.png"), full_page=True)
 
@@ -280,6 +284,9 @@ def test_a_generated_300_event_map_opens_readable_with_nothing_on_top_of_anythin
     open_map(wide, server, case_id)
     m = check_readable_map(wide, dates, lanes)
     assert len(m["lanes"]) == 15
+    # Beyond nine agencies colour is not the only cue: the repeats carry a border pattern.
+    legend = wide.locator("#legend li").all_inner_texts()
+    assert len(legend) == 15 and sum(t.endswith("(dashed border)") for t in legend) == 6
     shot(wide, "09-generated-300")
 
 
@@ -344,6 +351,12 @@ def test_the_timeline_is_one_tab_stop_with_arrow_keys_inside(page, server, sampl
     assert page.locator("#timeline circle.selected").count() == 1
     names = page.locator("#timeline-names .tl-name")
     assert names.count() == 9 and names.first.inner_text() == "Ashdown Social Care"
+    # The names stay at the left while the timeline scrolls to the end of the case.
+    page.evaluate("document.getElementById('timeline').scrollLeft = 0")
+    left = page.locator("#timeline").bounding_box()["x"]
+    page.evaluate("document.getElementById('timeline').scrollLeft = 100000")
+    assert page.evaluate("document.getElementById('timeline').scrollLeft") > 500
+    assert abs(names.first.bounding_box()["x"] - left) <= 2
 
 
 # -- the gap list and what to read first (issue 10) ------------------------------------------
