@@ -322,6 +322,13 @@ def test_selecting_an_item_shows_its_words_and_fades_what_is_not_in_its_chain(pa
 
 def test_a_causal_link_can_be_added_from_the_keyboard_alone(page, server, sample, store):
     open_map(page, server, sample)
+    # The map itself: focused with Tab, the arrow keys pan it.
+    page.focus("#network .vis-network")
+    before = page.evaluate("causalmap.network.getViewPosition().x")
+    page.keyboard.down("ArrowRight")
+    page.wait_for_timeout(300)
+    page.keyboard.up("ArrowRight")
+    assert page.evaluate("causalmap.network.getViewPosition().x") > before
     page.focus("#add-link")
     page.keyboard.press("Enter")
     page.wait_for_selector("#editor[open]")
