@@ -198,6 +198,8 @@ MEASURE = """() => {
   const items = causalmap.nodes.get(ids);
   return {boxes, scale: net.getScale(), lanes: causalmap.layout.lanes,
           fonts: [...new Set(items.map(n => n.font.size))], labels: items.filter(n => n.label.trim()).length,
+          rewrapped: items.filter(n => net.body.nodes[n.id].labelModule.lines.length !== n.label.split("\\n").length)
+                          .map(n => n.id),
           page: document.documentElement.scrollHeight};
 }"""
 
@@ -239,6 +241,7 @@ def check_readable_map(page, snapshot_dates: dict[str, str], lanes_of: dict[str,
     # The first view's labels are readable at 1440x900 and the page is at most three screens.
     assert m["fonts"] == [12] and 12 * m["scale"] >= 9
     assert m["labels"] == len(m["boxes"])
+    assert m["rewrapped"] == []  # vis-network draws the server's lines as they are
     assert m["page"] <= 3 * 900
     return m
 

@@ -36,7 +36,7 @@ __all__ = ["time_layout", "placement_day", "node_lines", "text_width", "NODE_WID
            "FONT_SIZE", "LINE_HEIGHT"]
 
 FONT_SIZE = 12          # px at zoom 1; the map opens at a zoom where this is at least 9 px
-LINE_HEIGHT = 20        # px per label line (what vis-network draws for 12 px text)
+LINE_HEIGHT = 15        # px per label line: Graphviz's spacing; vis-network sets 12 px lines, centred
 PADDING = 6             # px between a box's border and its text
 MAX_LINES = 3
 NODE_WIDTH = 176        # px, every box

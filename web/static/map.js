@@ -53,9 +53,11 @@
     const marked = state.gapMarks.has(n.id);
     const fill = tint(colour);
     return {id: n.id, label: labelFor(n), shape: "box", margin: PAD,
-      // vis-network wraps at maximum minus the margins: the server's lines (measured with
-      // Arial's metrics to fit boxWidth - 2 * PAD) are never wrapped again.
-      widthConstraint: {minimum: n.boxWidth - 2 * PAD, maximum: n.boxWidth},
+      // No maximum: vis-network would wrap the server's lines again (and it shrinks the
+      // maximum by the margins on every update). The lines already fit: they are measured
+      // with Arial's metrics to boxWidth - 2 * PAD on the server.
+      widthConstraint: {minimum: n.boxWidth - 2 * PAD},
+      chosen: {node: true, label: false},  // no bold label when selected: it would be wider
       heightConstraint: {minimum: n.boxHeight - 2 * PAD, valign: "middle"},
       color: {background: fill, border: n.harm ? "#A4161A" : marked ? "#A4161A" : colour,
         highlight: {background: fill, border: "#000000"}, hover: {background: fill, border: "#000000"}},
