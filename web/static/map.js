@@ -33,6 +33,8 @@
 
   // -- nodes: boxes of the layout's size, labels by level of detail ------------------------------
   const PAD = L.padding, READABLE = 9, SHORT = 5;
+  const OPENING = 1;  // the first view draws labels at their full 12 px (at least 9 px is readable)
+  const MIN_READABLE = READABLE / L.font_size;
   function detailFor(scale) { const px = L.font_size * scale; return px >= READABLE ? "full" : px >= SHORT ? "short" : "none"; }
   function labelFor(n) {
     if (state.detail === "full") return n.lines.join("\n");
@@ -242,7 +244,7 @@
 
   // -- the first view: readable labels, the weeks before the harm ------------------------------------
   function openingView() {
-    const scale = 0.8;  // 12 px labels drawn at 9.6 px
+    const scale = OPENING;
     const harms = model.nodes.filter(n => n.kind === "event" && n.harm).sort((a, b) => (a.eventKind === "outcome") - (b.eventKind === "outcome") || a.timeX - b.timeX);
     const target = harms.length ? harms[harms.length - 1] : model.nodes.filter(n => n.kind === "event").sort((a, b) => a.timeX - b.timeX)[0];
     const canvas = network.canvas.frame.canvas;
@@ -379,7 +381,7 @@
     focusOn([...chainOf(id)]);
     if (nodeView.get(id)) {
       network.selectNodes([id]);
-      if (move) network.moveTo({position: network.getPositions([id])[id], scale: Math.max(network.getScale(), 0.8)});
+      if (move) network.moveTo({position: network.getPositions([id])[id], scale: Math.max(network.getScale(), OPENING)});
     }
     showDetails(id); highlightTimeline([id]); syncTimeline();
   }
@@ -426,12 +428,12 @@
     cm.say(`Highlighted ${ids.length} event${ids.length === 1 ? "" : "s"}: ${explanation}`);
   }
   function showGap(explanation, agencies, ids) {
-    // Frame the gap's events at a readable zoom (never below the first view's).
+    // Frame the gap's events at a readable zoom (labels at 9 px or more).
     const xs = ids.map(i => byId[i].timeX), ys = ids.map(i => byId[i].timeY);
     const canvas = network.canvas.frame.canvas;
     const fit = Math.min((canvas.clientWidth - HEADER - 80) / Math.max(1, Math.max(...xs) - Math.min(...xs) + 200),
       (canvas.clientHeight - AXIS - 60) / Math.max(1, Math.max(...ys) - Math.min(...ys) + 80));
-    const scale = Math.max(0.8, Math.min(1.2, fit));
+    const scale = Math.max(MIN_READABLE, Math.min(1.2, fit));
     network.moveTo({position: {x: (Math.max(...xs) + Math.min(...xs)) / 2 - HEADER / 2 / scale, y: (Math.max(...ys) + Math.min(...ys)) / 2}, scale});
     const box = $("details"); cm.clear(box);
     box.append(cm.el("h3", {text: "Gap between agencies"}), cm.el("p", {text: explanation}),
