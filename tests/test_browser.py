@@ -470,3 +470,20 @@ def test_the_records_forms_make_the_ids(page, server, sample, client):
     page.click("button.add[data-section=agencies]")
     assert page.input_value("#field-id") == "" and page.get_attribute("#field-id", "placeholder") == \
         "made from the name when saved"
+
+
+def test_the_overview_moves_the_map_and_the_time_layout_comes_back_after_the_free_one(page, server, sample):
+    open_map(page, server, sample)
+    start = page.evaluate("causalmap.network.getViewPosition()")
+    box = page.locator("#overview").bounding_box()
+    page.mouse.click(box["x"] + 5, box["y"] + box["height"] / 2)  # the start of the case
+    moved = page.evaluate("causalmap.network.getViewPosition()")
+    assert moved["x"] < start["x"] - 1000
+    assert page.evaluate("causalmap.network.getScale()") == 1  # the zoom is kept
+    placed = page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']")
+    page.evaluate("() => { document.body.dataset.mapReady = 'false'; }")
+    page.check("input[name=layout][value=free]")
+    page.wait_for_selector("body[data-map-ready=true]", timeout=60000)
+    assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") != placed
+    page.check("input[name=layout][value=time]")
+    assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") == placed
