@@ -16,9 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP) system-deps  ## the Python environment, Chromium and Graphviz
 
-system-deps:  ## Debian packages for browser tests and diagrams (skipped when present)
-	@# fonts-liberation: Arial's metrics, which the map's label wrapping is measured with
-	@command -v chromium >/dev/null && command -v dot >/dev/null && [ -e /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || { \
+system-deps:  ## Debian packages for browser tests, diagrams and the report's font (skipped when present)
+	@command -v chromium >/dev/null && command -v dot >/dev/null && [ -f /usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf ] || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium graphviz fonts-liberation >/dev/null; \
 	  else echo "Install Chromium, Graphviz and the Liberation fonts: sudo apt-get install chromium graphviz fonts-liberation"; exit 1; fi; }
 

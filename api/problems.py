@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, current_app, jsonify
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from werkzeug.exceptions import HTTPException
 
 from causalmap.errors import CausalmapError, Conflict, DatabaseUnavailable, InvalidInput, NotFound, UsageError
@@ -29,7 +29,7 @@ def from_error(error: Exception) -> Response:
     if isinstance(error, CausalmapError):
         status, title = next((v for cls, v in _STATUS.items() if isinstance(error, cls)), (500, "Error"))
         return problem(status, title, str(error))
-    if isinstance(error, (ServiceUnavailable, SessionExpired)):
+    if isinstance(error, (ServiceUnavailable, SessionExpired, TransientError)):
         return problem(503, "Database unavailable", "Neo4j cannot be reached just now; try again shortly.")
     if isinstance(error, HTTPException):
         return problem(error.code or 500, error.name, error.description or error.name)

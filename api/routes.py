@@ -151,7 +151,8 @@ def redactions(case_id: str) -> Response:
 
 @api.put("/cases/<case_id>/redactions")
 def save_redaction_list(case_id: str) -> Response:
-    """Replace the case's redaction list: {"terms": [{"term", "replacement"}]}."""
+    """Replace the case's redaction list: {"terms": [{"term", "replacement"}]}. Changing it needs the
+    export permission (web/access.py): reviewers, who publish, keep the list."""
     from causalmap.render.redact import Term
     from causalmap.store.redactions import save_redactions
 
@@ -166,9 +167,21 @@ def save_redaction_list(case_id: str) -> Response:
 
 # -- cases ---------------------------------------------------------------------------------
 def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
+    """The request's JSON object; a bad body (not JSON, not UTF-8, nested too deep) is a 400."""
+    from causalmap import limits
+    from causalmap.errors import InvalidInput
+
+    wanted = "send a JSON object in the request body (Content-Type: application/json)"
+    if not request.is_json:
+        raise UsageError(wanted)
+    try:
+        body = limits.loads(request.get_data().decode("utf-8"), "the request body")
+    except UnicodeDecodeError:
+        raise UsageError(f"the request body is not UTF-8; {wanted}") from None
+    except InvalidInput as error:
+        raise UsageError(str(error)) from None
     if not isinstance(body, dict):
-        raise UsageError("send a JSON object in the request body (Content-Type: application/json)")
+        raise UsageError(wanted)
     return body
 
 
@@ -206,7 +219,7 @@ def import_chronology_file(case_id: str) -> Response:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"upload{suffix}"
         upload.save(path)
-        table = read_table(path, request.form.get("sheet") or None)
+        table = read_table(path, request.form.get("sheet") or None, name=Path(upload.filename).name)
     report = import_chronology(get_store(), case_id, table, title=request.form.get("title") or None)
     return jsonify(report.as_dict())
 

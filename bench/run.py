@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import analysis_bench, import_bench, load_bench, ui_bench
+from bench import analysis_bench, export_bench, import_bench, load_bench, overview_bench, queries_bench, ui_bench
 from bench.server import bench_store
 
 
@@ -88,6 +88,33 @@ def main(which: list[str]) -> None:
             for what, f in r["by_what"].items():
                 print(f"    {what:<14} {f['count']:>4} requests  p50 {f['p50_ms']:>6.0f} ms  "
                       f"p95 {f['p95_ms']:>6.0f} ms")
+        if not which or "export" in which:
+            r = results["export"] = measured("export", lambda: export_bench.run(store))
+            print(f"diagrams of a {r['nodes']:,.0f}-node case, median of 3 runs, floor = Graphviz's neato -n2 alone "
+                  "on the same DOT:")
+            print(f"  SVG: {r['svg_s']:.2f} s (floor {r['svg_floor_s']:.2f} s, ratio {r['svg_ratio']:.1f}x), "
+                  f"{r['svg_bytes'] / 1e6:.1f} MB")
+            print(f"  PDF: {r['pdf_s']:.2f} s (floor {r['pdf_floor_s']:.2f} s, ratio {r['pdf_ratio']:.1f}x), "
+                  f"{r['pdf_pages']:.0f} A3 pages, {r['pdf_bytes'] / 1e6:.1f} MB")
+            print(f"review report of a {r['report_events']:.0f}-event case: {r['report_s']:.2f} s (target < 10 s), "
+                  f"{r['report_pages']:.0f} pages; floor, Graphviz drawing its two figures: "
+                  f"{r['report_floor_s']:.2f} s; ratio {r['report_ratio']:.1f}x")
+        if not which or "overview" in which:
+            r = results["overview"] = measured("overview", lambda: overview_bench.run(store))
+            print(f"  case overview of a {r['events']:,}-event case with its analysis stored, median of 10 loads:")
+            print(f"  floor, reading the case summary: {r['summary_ms']:.0f} ms")
+            print(f"  overview of the unchanged case: {r['cached_ms']:.0f} ms  ratio {r['ratio']:.1f}x (target: a few)")
+            print(f"  first load (analyses and stores): {r['first_s']:.2f} s  ratio {r['first_ratio']:.0f}x")
+        if not which or "queries" in which:
+            r = results["queries"] = measured("queries", lambda: queries_bench.run(store))
+            print(f"  named queries over {r['cases']:,} synthetic cases of {r['events']} events:")
+            print(f"  loading: {r['load_s']:.0f} s through the case import "
+                  f"({r['load_per_case_s'] * 1000:.0f} ms a case), storing their analyses {r['analyse_s']:.0f} s")
+            for name, q in r["queries"].items():
+                print(f"  {name:<40} p50 {q['p50_ms']:6.1f} ms  p95 {q['p95_ms']:6.1f} ms (target < 200)  floor p50 "
+                      f"{q['floor_p50_ms']:5.1f} ms  ratio {q['ratio']:5.1f}x  rows {q['rows']:4}"
+                      f"  indexes {','.join(q['indexes']) or '-'}"
+                      + (f"  SCANS {','.join(q['scans'])}" if q["scans"] else ""))
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -8,6 +8,7 @@ running. `--debug` shows the traceback of an error.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 import traceback
 from pathlib import Path
@@ -19,7 +20,10 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 from causalmap import __version__
 from causalmap.config import SETTINGS, Settings, load_settings
 from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
+from causalmap.export import FORMATS as EXPORT_FORMATS
+from causalmap.export import VIEWS as EXPORT_VIEWS
 from causalmap.store import Store, open_store
+from causalmap.store.connection import one_line
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
                       help="text for people, json for scripts")
@@ -168,23 +172,20 @@ def import_cmd(ctx: Context, case_id: str, file: Path, title: str | None, sheet:
     emit(fmt, report.as_dict(), "\n".join(lines))
 
 
-EXPORT_FORMATS = ("json", "csv", "graphml", "gexf", "svg", "png", "pdf", "html", "report")
-
-
 @cli.command("export")
 @click.argument("case_id")
-@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), default="json", show_default=True,
+@click.option("--format", "fmt", type=click.Choice(list(EXPORT_FORMATS)), default="json", show_default=True,
               help="json: the whole case; csv: the chronology to import; graphml, gexf: the graph; svg, png, pdf: "
                    "the diagram; html: the interactive map, one offline file; report: the review report (PDF)")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
               help="file to write, readable by you only (default: standard output, text formats only)")
-@click.option("--view", type=click.Choice(("map", "timeline")), default="map", show_default=True,
+@click.option("--view", type=click.Choice(EXPORT_VIEWS), default="map", show_default=True,
               help="svg, png, pdf: the causal map or the multi-agency timeline")
 @click.option("--agency", "agencies", multiple=True, metavar="AGENCY_ID", help="only this agency (repeatable)")
 @click.option("--from", "start", metavar="YYYY-MM-DD", help="only from this day")
 @click.option("--to", "end", metavar="YYYY-MM-DD", help="only up to this day")
 @click.option("--episode", metavar="EPISODE_ID", help="only this key practice episode")
-@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report and the gap marks")
+@click.option("--hide-low", is_flag=True, help="leave low-severity gaps out of the report")
 @click.option("--redact", "redact_file", type=click.Path(path_type=Path), metavar="FILE",
               help="redact for publication: the case's redaction list plus FILE (CSV term,replacement)")
 @click.option("--redacted", is_flag=True, help="redact for publication with the case's redaction list")
@@ -231,6 +232,30 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
                    f"{' (' + detail + ')' if detail else ''}.", err=True)
 
 
+@cli.command("redactions")
+@click.argument("case_id")
+@click.option("--set", "set_file", type=click.Path(path_type=Path), metavar="FILE",
+              help="replace the list with the terms of FILE (CSV term,replacement)")
+@FORMAT
+@click.pass_obj
+def redactions_cmd(ctx: Context, case_id: str, set_file: Path | None, fmt: str) -> None:
+    """Show the case's redaction list, or replace it from a CSV file (--set FILE).
+
+    The list is kept with the case and used by `causalmap export --redacted`, by the Export
+    menu's "Redacted for publication" and by `GET /api/cases/ID/export?redact=1`.
+    """
+    from causalmap.render.redact import read_redaction_file
+    from causalmap.store.redactions import read_redactions, save_redactions
+
+    terms = (save_redactions(ctx.store(), case_id, read_redaction_file(set_file)) if set_file
+             else read_redactions(ctx.store(), case_id))
+    lines = [f"{t.term} -> {t.replacement}" for t in terms] or ["The redaction list is empty."]
+    if set_file:
+        plural_s = "s" if len(terms) != 1 else ""
+        lines.insert(0, f"Saved the redaction list of case {case_id}: {len(terms)} term{plural_s}.")
+    emit(fmt, {"case_id": case_id, "terms": [t.as_dict() for t in terms]}, "\n".join(lines))
+
+
 @cli.command("import-case")
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--as", "as_id", help="store the case under this id instead of the one in the file")
@@ -238,14 +263,16 @@ def export_cmd(ctx: Context, case_id: str, fmt: str, output: Path | None, view: 
 @click.pass_obj
 def import_case_cmd(ctx: Context, file: Path, as_id: str | None, fmt: str) -> None:
     """Restore a whole case from its JSON document (see `causalmap export`)."""
+    from causalmap import limits
     from causalmap.interchange.case_json import import_case
 
     try:
-        doc = json.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except OSError as exc:
         raise InvalidInput(f"{file}: cannot read it ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InvalidInput(f"{file}: not valid JSON: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"{file}: not UTF-8 text (byte {exc.start})") from None
+    doc = limits.loads(text, str(file))
     result = import_case(ctx.store(), doc, as_id=as_id)
     _audit(ctx, "case.change", case_id=result["case_id"], detail={"command": "import-case", "file": file.name})
     counts = ", ".join(f"{n} {plural(k, n)}" for k, n in result["created"].items())
@@ -397,6 +424,54 @@ def query_cmd(ctx: Context, name: str | None, params: tuple[str, ...], fmt: str)
         emit(fmt, result, text_table(result))
 
 
+@cli.command("synth")
+@click.option("--cases", "n_cases", type=click.IntRange(1, 100000), default=10, show_default=True,
+              help="how many cases")
+@click.option("--events", type=click.IntRange(20, 100000), default=300, show_default=True,
+              help="events per case, about")
+@click.option("--seed", type=int, default=1, show_default=True, help="the same seed makes the same corpus")
+@click.option("--prefix", default="synth", show_default=True, help="case ids are PREFIX-00000, PREFIX-00001, ...")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="also write each case document to this folder")
+@click.option("--no-analyse", is_flag=True, help="do not store each case's analysis now (queries will, when run)")
+@FORMAT
+@click.pass_obj
+def synth_cmd(ctx: Context, n_cases: int, events: int, seed: int, prefix: str, out_dir: Path | None,
+              no_analyse: bool, fmt: str) -> None:
+    """Write and load a synthetic corpus of fictional cases with planted cross-case patterns.
+
+    Each case goes through the same import as `causalmap import-case`; an existing case of
+    the same id is refused. The planted patterns are listed in docs/analysts.md.
+    """
+    import time
+
+    from causalmap.case_analysis import analyse_case
+    from causalmap.interchange.case_json import dumps, import_case
+    from causalmap.samples.synthetic import case_id, synthetic_case
+    from causalmap.store.cases import check_case_id
+
+    check_case_id(case_id(prefix, 0))
+    store = ctx.store()
+    if out_dir:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    load_s = analyse_s = 0.0
+    for index in range(n_cases):
+        doc = synthetic_case(prefix, index, events, seed)
+        if out_dir:
+            (out_dir / f"{doc['case']['id']}.json").write_text(dumps(doc), encoding="utf-8")
+        started = time.perf_counter()
+        import_case(store, doc)
+        load_s += time.perf_counter() - started
+        if not no_analyse:
+            started = time.perf_counter()
+            analyse_case(store, doc["case"]["id"], "all", None, ctx.settings.rules_file)
+            analyse_s += time.perf_counter() - started
+    result = {"ok": True, "cases": n_cases, "events_per_case": events, "seed": seed, "prefix": prefix,
+              "load_seconds": round(load_s, 2), "analyse_seconds": round(analyse_s, 2)}
+    emit(fmt, result, f"Loaded {n_cases} synthetic cases ({prefix}-00000 to {case_id(prefix, n_cases - 1)}) "
+                      f"in {load_s:.1f} s" + ("" if no_analyse else f"; analysed them in {analyse_s:.1f} s") + ".")
+
+
 # -- sample and settings -------------------------------------------------------------
 @cli.group()
 def sample() -> None:
@@ -486,6 +561,8 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI, translating every error into one clear line and an exit code."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
+    if not debug:  # the driver logs each retry as a warning; the user gets one line below instead
+        logging.getLogger("neo4j").setLevel(logging.CRITICAL)
     wants_json = any(a in ("--format=json",) for a in args) or any(
         a == "--format" and i + 1 < len(args) and args[i + 1] == "json" for i, a in enumerate(args))
     try:
@@ -513,7 +590,8 @@ def main(argv: list[str] | None = None) -> None:
     except (ServiceUnavailable, SessionExpired) as exc:
         if debug:
             traceback.print_exc()
-        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j: {exc}")), 1)
+        _fail(str(DatabaseUnavailable(f"lost the connection to Neo4j ({one_line(exc)}); check that it runs "
+                                      "(`causalmap db status`) and try again")), 1)
     except Neo4jError as exc:
         if debug:
             traceback.print_exc()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,7 +44,14 @@ class Request:
                                "(in text causalmap adds, such as a label); nothing was written")
 
     def snapshot(self):  # type: ignore[no-untyped-def]
-        return snapshot_of(self.doc)
+        """The snapshot the drawings are made from: with an agency filter, only the chosen agencies
+        have lanes (the document keeps the others that its records still name)."""
+        snapshot = snapshot_of(self.doc)
+        if self.filters.agencies:
+            acting = {r.get("agency") for r in [*snapshot.events.values(), *snapshot.decisions.values()]}
+            snapshot.agencies = {a: r for a, r in snapshot.agencies.items()
+                                 if a in self.filters.agencies or a in acting}
+        return snapshot
 
     @property
     def title(self) -> str:
@@ -212,15 +218,21 @@ def write_owner_only(path: Path, content: bytes) -> None:
 
     Exports hold the most sensitive data there is. The bytes go to a private temporary
     file beside the target, which then replaces it in one rename, so a failed write never
-    leaves half a file or changes an existing one.
+    leaves half a file or changes an existing one. A target that is not a regular file (a
+    device such as /dev/null, a pipe) is written into, never replaced.
     """
+    from causalmap.files import write_private
+
     check_writable(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent if str(path.parent) else ".")
+    if path.exists() and not path.is_file():
+        # A device or a pipe (/dev/null, /dev/stdout): write into it; never replace it with a file.
+        try:
+            with open(path, "wb") as out:
+                out.write(content)
+        except OSError as exc:
+            raise UsageError(f"{path}: could not write it ({exc.strerror})") from None
+        return
     try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "wb") as out:
-            out.write(content)
-        os.replace(temporary, path)
+        write_private(path, content)
     except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
         raise UsageError(f"{path}: could not write it ({exc.strerror}); nothing was written") from None

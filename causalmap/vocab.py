@@ -7,6 +7,7 @@ spells a kind, sector, category or label as a literal.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 COMMUNICATION_KINDS = ("referral", "information_sharing", "request", "notification", "escalation")
 MEETING_KINDS = ("meeting", "strategy_discussion", "case_conference", "core_group")
@@ -72,17 +73,54 @@ NODE_LABELS = {
 }
 CASE_LABELS = tuple(NODE_LABELS.values())
 
-_ID_RUN = re.compile(r"[^a-z0-9]+")
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$")
+ID_MAX = 100
+#: The id rule in words, for every message that refuses an id.
+ID_RULE = (f"use up to {ID_MAX} letters (of any alphabet), digits, '.', '_', ':' or '-', "
+           "starting with a letter or digit")
+_ID_PUNCTUATION = frozenset("._:-")
+#: Bidirectional embeddings, overrides and isolates: they make shown text read differently
+#: from what is stored (a name ending in U+202E reverses what follows it on screen).
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _word_char(ch: str) -> bool:
+    """A letter, digit or combining mark of any script (marks carry vowels in Hindi, Arabic...)."""
+    return unicodedata.category(ch)[0] in "LNM"
+
+
+def is_id(value: object) -> bool:
+    """The one id rule, for case, item, link and event ids alike (chronology-format.md).
+
+    The whole value must match: a trailing newline or any other control character is refused.
+
+    >>> is_id("csc-2023.1"), is_id("агентство-1"), is_id("csc-1\\n"), is_id("-x")
+    (True, True, False, False)
+    """
+    if not isinstance(value, str) or not 0 < len(value) <= ID_MAX:
+        return False
+    if unicodedata.category(value[0])[0] not in "LN":
+        return False
+    return all(_word_char(ch) or ch in _ID_PUNCTUATION for ch in value)
+
+
+def clean_name(text: str) -> str:
+    """A name as it is kept and shown: NFC, no bidirectional controls, no surrounding space."""
+    return unicodedata.normalize("NFC", "".join(ch for ch in text if ch not in BIDI_CONTROLS)).strip()
 
 
 def agency_id(name: str) -> str:
     """Turn an agency name into its id by the one rule of chronology-format.md.
 
-    >>> agency_id("Brent Social Services")
-    'brent-social-services'
+    Letters of every alphabet are kept (compatibility-normalised, case-folded), so names in
+    Cyrillic or Arabic get ids and accented names stay distinct from unaccented spellings
+    with gaps; every run of other characters becomes one `-`.
+
+    >>> agency_id("Brent Social Services"), agency_id("Agence Sécurité"), agency_id("Agence S curit")
+    ('brent-social-services', 'agence-sécurité', 'agence-s-curit')
     """
-    return _ID_RUN.sub("-", name.lower()).strip("-")
+    folded = unicodedata.normalize("NFKC", clean_name(name)).casefold()
+    slug = "".join(ch if _word_char(ch) else "-" for ch in folded)
+    return re.sub("-+", "-", slug).strip("-")
 
 
 def is_communication(kind: str) -> bool:

@@ -201,9 +201,9 @@ class LiveAPI:
 
 
 @pytest.fixture(scope="session")
-def live_api(app) -> Iterator[LiveAPI]:
-    """A threaded Werkzeug server over the test app; `headers` go with every request
-    (add an Authorization header here once requests need an account)."""
+def live_api(app, admin_token) -> Iterator[LiveAPI]:
+    """A threaded Werkzeug server over the test app; `headers` go with every request: an
+    administrator's API token, and the X-Causalmap header of the web UI."""
     import threading
 
     from werkzeug.serving import make_server
@@ -212,7 +212,8 @@ def live_api(app) -> Iterator[LiveAPI]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield LiveAPI(f"http://127.0.0.1:{server.server_port}", {"X-Causalmap": "1"})
+        yield LiveAPI(f"http://127.0.0.1:{server.server_port}",
+                      {"X-Causalmap": "1", "Authorization": f"Bearer {admin_token}"})
     finally:
         server.shutdown()
         thread.join()

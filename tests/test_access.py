@@ -137,6 +137,8 @@ def test_case_lists_show_only_the_cases_a_user_is_on(clients, store, on_case, ne
     assert (listed["panel_member"], listed["reviewer"], listed["analyst"]) == ({on_case}, {on_case}, set())
     page = clients["reviewer"].get("/").get_data(as_text=True)
     assert on_case in page and off not in page
+    assert "You are on no case yet: an administrator puts you on one" in clients["analyst"].get("/").get_data(
+        as_text=True)
 
 
 def test_rules_classify_routes_other_work_will_add():
@@ -168,3 +170,12 @@ def test_an_unclassified_endpoint_is_refused_even_to_administrators(store, admin
     answer = fresh.test_client().get("/reports", headers={"Authorization": f"Bearer {admin_token}"})
     assert answer.status_code == 403
     assert "unguarded" not in answer.get_data(as_text=True)
+
+
+def test_refusals_say_which_role_cannot_do_what(clients, on_case):
+    assert clients["analyst"].post("/api/cases", json={}).json["detail"] == (
+        "as an analyst you cannot do this (administrators only)")
+    assert clients["panel_member"].get("/api/queries").json["detail"] == (
+        "as a panel member you cannot run the cross-case queries")
+    assert clients["panel_member"].get(f"/api/cases/{on_case}/document").json["detail"] == (
+        "as a panel member you cannot export this case")

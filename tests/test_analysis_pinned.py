@@ -21,6 +21,7 @@ from reference_analysis import Reference, as_tuple
 from causalmap.analysis.network import agency_network
 from causalmap.analysis.report import Parameters, analyse
 from causalmap.analysis.rules import load_rules
+from causalmap.errors import NotFound, UsageError
 from causalmap.samples import sample_document
 
 RULES = load_rules()
@@ -397,3 +398,164 @@ def test_the_sample_network_matches_the_reference(sample):
                                                                         for a in sample.agencies}
     assert max(expected.values()) > 0.05  # not all zero: the figures mean something
     assert network["articulation_points"] == []
+
+
+# What a panel reads: the first item of each type in the sample, read against the story.
+SAMPLE_EXPLANATIONS = [
+    ('silent_pair', ['csc-20221004', 'csc-20221011', 'hv-20220906', 'hv-20221011'],
+     'From 6 September 2022 to 4 December 2022 Ashdown Health Visiting recorded 2 events and Ashdown '
+     'Social Care 2, but neither communicated with the other nor met it. Neither recorded a concern '
+     'the other needed to hear, so they had no evident reason to.'),
+    ('late_response', ['gp-20220920b', 'mht-20221025'],
+     'Millbrook Surgery sent Ashdown Mental Health Team a referral on 20 September 2022; the first '
+     'response came on 25 October 2022, 35 days later (expected within 7 days).'),
+    ('one_way_flow', ['pol-20221003', 'pol-20230803'],
+     'Westmarch Police sent Ashdown Social Care 2 communications between 3 October 2022 and 3 August '
+     '2023 (1 of them referrals); Ashdown Social Care never sent Westmarch Police any.'),
+    ('unanswered_handoff', ['nur-20230808'],
+     "On 8 August 2023 Little Oaks Nursery sent Ashdown Social Care a referral ('Nursery refers a "
+     "scratch on K's cheek; Ms R says the cat did it. Mentions the earlier bru…'); no response by "
+     'Ashdown Social Care is recorded.'),
+    ('information_not_reached', ['hv-20240220', 'prob-20240111'],
+     "The panel links Westmarch Probation's record on 11 January 2024 ('Probation tells children's "
+     "social care that Mr T now lives with Ms R and a young child; h…') to what Ashdown Health "
+     "Visiting did on 20 February 2024 ('Do not refer to social care: mother engaging and K seen "
+     "well'), but no chain of communications or meetings had brought that information to Ashdown "
+     'Health Visiting by then.'),
+    ('discrepant_accounts', ['hv-20240130', 'nur-20240131'],
+     'Ashdown Health Visiting and Little Oaks Nursery give different accounts of one meeting: dates '
+     'differ (30 January 2024 and 31 January 2024); participants differ (Ashdown Housing in one '
+     'account only); Little Oaks Nursery disputes the other account.'),
+    ('absent_from_meeting', ['csc-20240403', 'mht-20240410'],
+     'Ashdown Mental Health Team was not at the strategy discussion held by Ashdown Social Care on 3 '
+     'April 2024, though it recorded 1 event within 30 days of it.'),
+    ('single_source', ['csc-20230317'],
+     "Link cl-02 (factor 'Each referral was judged afresh without the history of earl…' contributed "
+     "to decision 'No strategy discussion; single-agency advice to the nursery') rests only on the "
+     "records of Ashdown Social Care, the agency whose practice it explains; seek another agency's "
+     'account.'),
+    ('orphan_factor', [],
+     "Factor f-nursery-persistence ('The nursery kept careful records and persisted in raising "
+     "concerns wi…') is linked to nothing: no causal link, episode or finding uses it."),
+    ('no_strategy_discussion', ['pol-20221002'],
+     'Westmarch Police recorded an incident on 2 October 2022; no strategy discussion followed within'
+     ' 2 days.'),
+    ('start_again', ['csc-20221004', 'csc-20221011', 'csc-20230317', 'csc-20230324', 'csc-20230821',
+                    'csc-20231004', 'csc-20240315'],
+     'Ashdown Social Care closed the case 4 times (11 October 2022, 24 March 2023, 4 October 2023 and'
+     ' 15 March 2024). Check whether each new contact was judged with the earlier history in view '
+     '(start-again syndrome).'),
+    ('referral_without_feedback', ['nur-20230316', 'nur-20230808', 'nur-20240305'],
+     'Little Oaks Nursery referred to Ashdown Social Care 3 times (16 March 2023, 8 August 2023 and 5'
+     ' March 2024) and was never sent anything back: no record shows it was told the outcome.'),
+    ('agency_silent', ['pol-20221005'],
+     'Westmarch Police recorded nothing for 237 days, from 5 October 2022 to 30 May 2023, while other'
+     ' agencies recorded 18 events.'),
+]
+
+
+def test_the_sample_explanations_read_as_written(sample):
+    result = run(sample)
+    items = result["gaps"] + result["checks"] + result["patterns"]
+    for kind, event_ids, explanation in SAMPLE_EXPLANATIONS:
+        written = [i["explanation"] for i in items if (i["type"], i["event_ids"]) == (kind, event_ids)]
+        assert explanation in written, kind
+
+
+# -- the rest of the object: the network, knowledge, the envelope, parameter checks ---------------
+def test_the_whole_agency_network_of_a_small_case():
+    snap = case(ev("a", "2023-01-01", "gp", "information_sharing", to=["hv"]),
+                ev("b", "2023-01-02", "gp", "referral", to=["hv"]),
+                ev("c", "2023-01-03", "hv", "referral", to=["csc"]),
+                ev("m1", "2023-01-04", "csc", "meeting", participants=["police", "hv"]),
+                ev("m2", "2023-01-05", "police", "core_group", participants=["csc"]),
+                ev("v", "2023-01-06", "hv", "home_visit"))
+    assert agency_network(snap) == {
+        "agencies": [
+            {"id": "csc", "name": "CSC", "sector": "children_social_care", "events": 1, "betweenness": 0.0,
+             "articulation_point": False},
+            {"id": "gp", "name": "GP", "sector": "health_primary", "events": 2, "betweenness": 0.0,
+             "articulation_point": False},
+            {"id": "hv", "name": "HV", "sector": "health_community", "events": 2, "betweenness": 0.6667,
+             "articulation_point": True},
+            {"id": "police", "name": "POLICE", "sector": "police", "events": 1, "betweenness": 0.0,
+             "articulation_point": False}],
+        "communications": [{"from": "gp", "to": "hv", "count": 2, "kinds": {"information_sharing": 1, "referral": 1}},
+                           {"from": "hv", "to": "csc", "count": 1, "kinds": {"referral": 1}}],
+        "meetings": [{"agencies": ["csc", "hv"], "count": 1}, {"agencies": ["csc", "police"], "count": 2},
+                     {"agencies": ["hv", "police"], "count": 1}],
+        "articulation_points": ["hv"],
+    }
+
+
+def test_a_network_of_two_agencies_has_no_betweenness_and_an_empty_one_no_brokers():
+    pair = agency_network(case(ev("a", "2023-01-01", "gp", "referral", to=["hv"])))
+    assert [(a["id"], a["betweenness"], a["articulation_point"]) for a in pair["agencies"]] == [
+        ("gp", 0.0, False), ("hv", 0.0, False)]
+    alone = agency_network(case(ev("v", "2023-01-01", "hv", "home_visit")))
+    assert (alone["agencies"][0]["betweenness"], alone["articulation_points"]) == (0.0, [])
+
+
+def test_the_knowledge_object_and_its_errors():
+    snap = case(ev("g", "2023-01-01", "gp", "medical"), ev("s", "2023-01-02", "gp", "information_sharing", to=["hv"]),
+                ev("h", "2023-01-03", "hv", "home_visit"), ev("late", "2023-01-09", "gp", "medical"))
+    assert run(snap, agency="hv", date="2023-01-05")["knowledge"] == {
+        "agency": "hv", "date": "2023-01-05", "known": 3, "not_known": 1,
+        "events": [
+            {"id": "g", "date": "2023-01-01", "agency": "gp", "source": "gp", "kind": "medical", "known": True},
+            {"id": "s", "date": "2023-01-02", "agency": "gp", "source": "gp", "kind": "information_sharing",
+             "known": True},
+            {"id": "h", "date": "2023-01-03", "agency": "hv", "source": "hv", "kind": "home_visit", "known": True},
+            {"id": "late", "date": "2023-01-09", "agency": "gp", "source": "gp", "kind": "medical", "known": False}]}
+    with pytest.raises(NotFound) as missing:
+        run(snap, agency="school", date="2023-01-05")
+    assert str(missing.value) == "no agency 'school' in case 'test'; agencies: gp, hv"
+    for half in ({"agency": "hv"}, {"date": "2023-01-05"}):
+        with pytest.raises(UsageError) as caught:
+            analyse(snap, Parameters(**half), RULES, ("knowledge",))
+        assert str(caught.value) == "knowledge needs --agency AGENCY_ID and --date YYYY-MM-DD"
+
+
+def test_the_analysis_object_envelope():
+    snap = case(ev("a", "2023-01-01", "gp", "referral", to=["hv"]))
+    result = analyse(snap, Parameters(window_days=30), RULES, ("gaps", "patterns"))
+    assert list(result) == ["case_id", "parameters", "gaps", "patterns", "stories"]
+    assert result["case_id"] == "test"
+    assert result["parameters"] == {
+        "response_days": 7, "window_days": 30, "meeting_days": 30, "max_chain_length": 8, "max_chains": 50,
+        "target": None, "strategy_days": None, "silence_days": 90, "closures": 3, "missed_days": 180,
+        "agency": None, "date": None, "rules": "shipped"}
+    assert list(analyse(snap, Parameters(), RULES, ("causes",))["causes"]) == ["chains", "leverage", "loops"]
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"response_days": 0}, "response-days must be 1 or more, not 0"),
+    ({"window_days": 0}, "window-days must be 1 or more, not 0"),
+    ({"meeting_days": 0}, "meeting-days must be 1 or more, not 0"),
+    ({"silence_days": 0}, "silence-days must be 1 or more, not 0"),
+    ({"missed_days": 0}, "missed-days must be 1 or more, not 0"),
+    ({"max_chain_length": 0}, "max-chain-length must be from 1 to 20, not 0"),
+    ({"max_chain_length": 21}, "max-chain-length must be from 1 to 20, not 21"),
+    ({"closures": 1}, "closures must be 2 or more, not 1"),
+    ({"target": "factor:f1"}, "target 'factor:f1': use event:ID or decision:ID"),
+    ({"date": "2023-02-30"}, "date '2023-02-30': use YYYY-MM-DD"),
+])
+def test_every_parameter_is_checked_with_a_clear_message(given, message):
+    with pytest.raises(UsageError) as caught:
+        Parameters(**given).check()
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize("given", [{"response_days": 1, "window_days": 1, "meeting_days": 1, "silence_days": 1,
+                                    "missed_days": 1, "max_chain_length": 1, "closures": 2},
+                                   {"max_chain_length": 20, "target": "event:x", "date": "2024-02-29"},
+                                   {"target": "decision:d"}])
+def test_the_limits_themselves_are_accepted(given):
+    assert Parameters(**given).check() == Parameters(**given)
+
+
+def test_missed_appointments_spread_over_exactly_the_window_count():
+    snap = case(ev("m1", "2023-01-01", "gp", "missed_appointment"), ev("m2", "2023-02-01", "gp", "no_access_visit"),
+                ev("m3", "2023-03-15", "gp", "missed_appointment"))
+    assert [i["event_ids"] for i in run(snap, missed_days=73)["patterns"]
+            if i["type"] == "repeated_missed_appointments"] == [["m1", "m2", "m3"]]

@@ -128,10 +128,12 @@ def test_the_health_visitor_did_not_know_mr_t_had_moved_in(sample_analysis):
 def test_every_item_carries_the_documented_fields(sample_analysis):
     items = sample_analysis["gaps"] + sample_analysis["checks"] + sample_analysis["patterns"]
     for item in items:
-        assert {"type", "severity", "agencies", "event_ids", "period", "explanation"} <= set(item)
+        assert {"type", "severity", "agencies", "event_ids", "period", "explanation", "certainty", "score",
+                "reasons", "story"} <= set(item)
         assert item["severity"] in ("high", "medium", "low")
-    severities = [i["severity"] for i in sample_analysis["gaps"]]
-    assert severities == sorted(severities, key=["high", "medium", "low"].index)
+        assert item["story"] in {s["id"] for s in sample_analysis["stories"]}
+    scores = [i["score"] for i in sample_analysis["gaps"]]  # issue 10: ordered by the ranking's score
+    assert scores == sorted(scores, reverse=True)
     json.dumps(sample_analysis)
 
 
@@ -140,12 +142,13 @@ def test_analyse_from_the_command_line(cli, store, case_id, tmp_path):
     ran = cli("analyse", case_id, "gaps", "--format", "json", "--response-days", "40")
     assert ran.code == 0
     result = ran.json()
-    assert list(result) == ["case_id", "parameters", "gaps"]
+    assert list(result) == ["case_id", "parameters", "gaps", "stories"]
     assert result["parameters"]["response_days"] == 40
     late = {tuple(g["event_ids"]) for g in result["gaps"] if g["type"] == "late_response"}
     assert late == {("pol-20230803", "csc-20230821"), ("nur-20240305", "csc-20240314")}
     table = cli("analyse", case_id, "patterns", "--hide-low")
-    assert table.out.startswith(f"Analysis of case {case_id}\n\nPatterns (")
+    assert table.out.startswith(f"Analysis of case {case_id}\n\nRead these first, by score (")
+    assert "\nPatterns (" in table.out
     assert cli("analyse", case_id, "knowledge").err == ("causalmap: error: knowledge needs --agency AGENCY_ID and "
                                                         "--date YYYY-MM-DD\n")
 

@@ -21,7 +21,7 @@ def test_analysis_over_the_api_takes_its_parameters(client, store, case_id):
     response = client.get(f"/api/cases/{case_id}/analysis?which=gaps&response_days=40")
     assert response.status_code == 200
     result = response.json
-    assert list(result) == ["case_id", "parameters", "gaps"]
+    assert list(result) == ["case_id", "parameters", "gaps", "stories"]
     assert (result["case_id"], result["parameters"]["response_days"], result["parameters"]["window_days"]) == (
         case_id, 40, 90)
     late = {tuple(g["event_ids"]) for g in result["gaps"] if g["type"] == "late_response"}

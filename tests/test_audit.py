@@ -116,15 +116,15 @@ def test_sign_ins_failed_and_made_are_recorded(app, store, new_user):
 def test_the_audit_command_filters_by_case_user_and_time(cli, store, script, sample):
     reviewer = script("reviewer", (sample,))
     reviewer.get(f"/api/cases/{sample}")
-    reviewer.get(f"/api/cases/{sample}/map")
+    reviewer.get(f"/api/cases/{sample}/agencies")
     rows = cli("audit", "--user", reviewer.name, "--format", "json").json()
     assert [(r["path"], r["case"]) for r in rows] == [(f"/api/cases/{sample}", sample),
-                                                      (f"/api/cases/{sample}/map", sample)]
+                                                      (f"/api/cases/{sample}/agencies", sample)]
     by_case = cli("audit", "--case", sample, "--format", "json").json()
     assert {r["user"] for r in by_case} == {reviewer.name}
     assert cli("audit", "--user", reviewer.name, "--since", "2999-01-01").out == "No audit entries match.\n"
     text = cli("audit", "--user", reviewer.name, "--limit", "1").out.splitlines()
-    assert len(text) == 1 and text[0].endswith(f"ok 200  GET /api/cases/{sample}/map")
+    assert len(text) == 1 and text[0].endswith(f"ok 200  GET /api/cases/{sample}/agencies")
     bad = cli("audit", "--since", "last tuesday")
     assert (bad.code, bad.err) == (2, "causalmap: error: --since 'last tuesday': use a date (2026-11-26) or a "
                                       "date and time (2026-11-26T09:30)\n")
@@ -135,7 +135,7 @@ def test_command_line_changes_are_recorded(cli, store, case_id):
     assert cli("export", case_id, "-o", "/dev/null").code == 0
     recorded = [(e["action"], e["via"], e["detail"]) for e in read_entries(store, case_id=case_id)]
     assert recorded == [("case.change", "cli", {"command": "sample load"}),
-                        ("case.export", "cli", {"command": "export"})]
+                        ("case.export", "cli", {"command": "export", "format": "json", "redacted": False})]
 
 
 def test_only_administrators_see_the_audit_page_and_text_in_it_is_escaped(script, sample):
@@ -157,3 +157,13 @@ def test_no_code_changes_or_deletes_an_audit_entry():
         cypher = " ".join(re.findall(r'"([^"\n]*)"', path.read_text()))
         assert re.findall(r"\b(DELETE|REMOVE|MERGE|DETACH)\b", cypher) == [], path
         assert set(re.findall(r"(\S+ \S+) SET\b", cypher)) <= {"CREATE (a:AuditEntry)"}, path
+
+
+def test_a_change_of_the_case_details_keeps_them_before_and_after(store, script, sample):
+    member = script("panel_member", (sample,))
+    before = member.get(f"/api/cases/{sample}").json["case"]
+    changed = member.put(f"/api/cases/{sample}", json={"version": before["version"], "board": "Westmarch SCP"})
+    assert changed.status_code == 200, changed.json
+    recorded = entries(store, member.name)[-1]
+    assert (recorded["action"], recorded["before"], recorded["after"]) == ("case.change", before, changed.json)
+    assert (recorded["before"]["board"], recorded["after"]["board"]) == (before["board"], "Westmarch SCP")

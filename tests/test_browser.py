@@ -49,6 +49,9 @@ def signed_in(browser, server, store, new_user, width: int, height: int):
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
+    # A script or style the Content-Security-Policy blocked is an error too (the console says so).
+    opened.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security Policy"
+              in m.text else None)
     name = new_user("browser")
     add_user(store, name, "administrator", None)
     opened.goto(f"{server}/login/link?token={issue_login_token(store, name)}")
@@ -78,6 +81,17 @@ def sample(store, case_id):
 def shot(page, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def wait_until(page, expression: str, timeout_s: float = 30) -> None:
+    """Poll a page expression from Python: Playwright's wait_for_function evaluates a string
+    inside the page, which the Content-Security-Policy (no eval) rightly refuses."""
+    import time
+
+    deadline = time.monotonic() + timeout_s
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"still false after {timeout_s} s: {expression}"
+        page.wait_for_timeout(100)
 
 
 def open_map(page, server, case_id):
@@ -169,7 +183,7 @@ def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
     page.select_option("#know-agency", "ashdown-health-visiting")
     page.fill("#know-date", "2024-02-20")
     page.click("#know-show")
-    page.wait_for_function("causalmap.state.known !== null")
+    wait_until(page, "causalmap.state.known !== null")
     assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.18
     assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
     shot(page, "06-knowledge")
@@ -384,7 +398,7 @@ def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, c
     assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
         g["story"] for s in stories for g in shown if g["story"] == s]
     assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
-                                              f"{len(stories)} stories.")
+                                              f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     first = page.locator("#gap-list li.story summary").first.inner_text()
     story = next(s for s in result["stories"] if s["id"] == stories[0])
     assert first.startswith(story["title"])
@@ -451,6 +465,7 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
     assert items.nth(0).inner_text().startswith(
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
+    page.locator("#read-first").scroll_into_view_if_needed()
     shot(page, "08-read-first")
 
 
@@ -487,3 +502,30 @@ def test_the_overview_moves_the_map_and_the_time_layout_comes_back_after_the_fre
     assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") != placed
     page.check("input[name=layout][value=time]")
     assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") == placed
+
+
+def test_signing_in_with_a_password_and_out_again(browser, server, store, new_user, sample):
+    from causalmap.accounts.users import add_user, grant
+
+    name = new_user("panel")
+    add_user(store, name, "panel_member", "a long enough secret")
+    grant(store, name, sample)
+    context = browser.new_context()
+    opened = context.new_page()
+    opened.goto(f"{server}/cases/{sample}")
+    assert opened.url == f"{server}/login?next=/cases/{sample}"
+    opened.fill("#login-name", name)
+    opened.fill("#login-password", "not it at all")
+    opened.click("#login-form button[type=submit]")
+    assert opened.inner_text("#login-message") == "That name and password do not match an account."
+    opened.fill("#login-password", "a long enough secret")
+    opened.click("#login-form button[type=submit]")
+    assert opened.url == f"{server}/cases/{sample}"
+    assert opened.inner_text("#signed-in-as") == f"{name} (panel member)"
+    assert opened.locator(f"a[href='/api/cases/{sample}/document']").count() == 0  # panel members do not export
+    shot(opened, "09-signed-in")
+    opened.click("text=Sign out")
+    assert opened.url == f"{server}/login"
+    opened.goto(f"{server}/")
+    assert opened.url == f"{server}/login?next=/"
+    context.close()

@@ -108,8 +108,8 @@ def test_a_misspelt_kind_gets_a_suggestion_and_case_does_not_matter():
 # -- ids --------------------------------------------------------------------------------
 def test_event_ids_must_be_simple_and_unique():
     assert errors_of(table(good(event_id="bad id!"))) == [
-        (2, "event_id", "bad id!", "an event_id is up to 100 letters, digits, '.', '_', ':' or '-', starting with "
-         "a letter or digit")]
+        (2, "event_id", "bad id!", "not an event id; use up to 100 letters (of any alphabet), digits, '.', '_', "
+         "':' or '-', starting with a letter or digit")]
     assert errors_of(table(good(), good(description="other"))) == [(3, "event_id", "e1", "same event id as row 2")]
     assert set(check_chronology(table(good(event_id="e-1.2"), good(event_id="E:2"))).events) == {"e-1.2", "E:2"}
 

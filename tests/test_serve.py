@@ -28,16 +28,17 @@ def _children(pid: int) -> list[int]:
 
 
 @pytest.fixture
-def served(neo4j_env):
+def served(neo4j_env, tmp_path):
     port = _free_port()
-    env = {**os.environ, **neo4j_env, "CAUSALMAP_PORT": str(port)}
-    server = subprocess.Popen([str(Path(sys.executable).parent / "causalmap"), "serve", "--workers", "2"], env=env,
+    env = {**os.environ, **neo4j_env, "CAUSALMAP_PORT": str(port), "CAUSALMAP_DATA_DIR": str(tmp_path)}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "causalmap"), "serve", "--workers", "2",
+                               "--no-login-link"], env=env,
                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/cases", timeout=5) as answer:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5) as answer:
                     if answer.status == 200:
                         break
             except OSError:
@@ -50,15 +51,16 @@ def served(neo4j_env):
         server.wait(timeout=30)
 
 
-def test_serve_runs_gunicorn_with_the_workers_asked_for_on_loopback(served):
+def test_serve_runs_gunicorn_with_the_workers_asked_for_on_loopback(served, admin_token):
     server, port = served
     assert len(_children(server.pid)) == 2
     listening = Path("/proc/net/tcp").read_text().splitlines()[1:]
     local = {line.split()[1] for line in listening if line.split()[3] == "0A"}  # 0A: LISTEN
     assert f"0100007F:{port:04X}" in local  # 127.0.0.1 only
     assert f"00000000:{port:04X}" not in local
-    for _ in range(6):  # both workers answer, each with its own connection
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as page:
+    for _ in range(6):  # both workers answer, each with its own connection, and know the signing key
+        asked = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Authorization": f"Bearer {admin_token}"})
+        with urllib.request.urlopen(asked, timeout=10) as page:
             assert page.status == 200 and b"<html" in page.read().lower()
 
 

@@ -48,9 +48,16 @@ def test_a_password_signs_in_with_a_safe_session_cookie_and_sign_out_ends_it(app
     assert f'<span id="signed-in-as">{member} (panel member)</span>' in page
     csrf = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
     assert browser.post("/logout").status_code == 403  # no CSRF token: a forged sign-out is refused
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere, member, PASSWORD).status_code == 303
+    copied = app.test_client()
+    copied.set_cookie("causalmap_session", browser.get_cookie("causalmap_session").value)
+    assert copied.get("/api/cases").status_code == 200
     out = browser.post("/logout", data={"csrf_token": csrf})
     assert (out.status_code, out.headers["Location"]) == (303, "/login")
     assert browser.get("/api/cases").status_code == 401
+    assert copied.get("/api/cases").status_code == 401  # a copied cookie dies with the sign-out
+    assert elsewhere.get("/api/cases").status_code == 401  # signing out ends every session of the account
     assert browser.get("/cases/x").headers["Location"] == "/login?next=/cases/x"
 
 
@@ -183,3 +190,47 @@ def test_openapi_documents_the_bearer_token_and_the_refusals(client):
     assert document["paths"]["/api/openapi.json"]["get"]["security"] == []
     operations = [op for path, ops in document["paths"].items() if path != "/api/openapi.json" for op in ops.values()]
     assert all({"401", "403"} <= set(op["responses"]) for op in operations)
+
+
+def test_serve_prints_a_one_time_link_that_signs_in_an_administrator(app, store):
+    from urllib.parse import urlsplit
+
+    from causalmap.accounts.cli import serve_login_link
+    from causalmap.store.users import administrator_names
+
+    class Ctx:
+        def store(self):
+            return store
+
+    had = administrator_names(store)
+    link = urlsplit(serve_login_link(Ctx(), "0.0.0.0", 5102))
+    try:
+        assert (link.scheme, link.netloc, link.path) == ("http", "127.0.0.1:5102", "/login/link")
+        browser = app.test_client()
+        assert browser.get(f"{link.path}?{link.query}").status_code == 303
+        page = browser.get("/").get_data(as_text=True)
+        assert re.search(r'<span id="signed-in-as">[^<]+ \(administrator\)</span>', page)
+        assert app.test_client().get(f"{link.path}?{link.query}").status_code == 401  # once only
+        assert administrator_names(store) == (had or ["admin"])  # made only when there was none
+    finally:
+        if not had:
+            delete_user(store, "admin")
+
+
+def test_public_pages_answer_without_the_database_even_for_a_signed_in_browser(tmp_path):
+    from causalmap.web import create_app
+    from neo4j import GraphDatabase
+
+    from causalmap.store.connection import Store
+
+    unreachable = Store(GraphDatabase.driver("bolt://127.0.0.1:9", auth=("neo4j", "x")), "neo4j", "bolt://127.0.0.1:9")
+    try:
+        offline = create_app({"CAUSALMAP_DATA_DIR": str(tmp_path)}, store=unreachable)
+        browser = offline.test_client()
+        with browser.session_transaction() as session:
+            session["user"], session["key"] = "someone", "their key"
+        assert browser.get("/healthz").status_code == 200
+        assert browser.get("/static/style.css").status_code == 200
+        assert browser.get("/login").status_code == 200
+    finally:
+        unreachable.close()

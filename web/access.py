@@ -123,6 +123,9 @@ def authorize() -> Response | None:
     permission = permission_for(request.url_rule, request.method)
     g.permission = permission
     g.case_id = (request.view_args or {}).get("case_id")
+    if permission is P.PUBLIC and request.method in SAFE_METHODS:
+        g.caller = None  # static assets, the health check, the login page: no database needed
+        return None
     caller = _identify()
     if isinstance(caller, Response):
         return caller
@@ -147,11 +150,15 @@ def authorize() -> Response | None:
             g.refused = True
             raise NotFound(f"no case {g.case_id!r}; `causalmap cases` lists the cases")
         if not account.may(permission, g.case_id):
-            return _refuse(403, "Forbidden", f"as a {account.role.replace('_', ' ')} you cannot "
-                           f"{_VERBS[permission]} this case")
+            return _refuse(403, "Forbidden", f"as {_a(account.role)} you cannot {_VERBS[permission]} this case")
     elif not account.may(permission):
-        return _refuse(403, "Forbidden", f"as a {account.role.replace('_', ' ')} you cannot {_VERBS[permission]}")
+        return _refuse(403, "Forbidden", f"as {_a(account.role)} you cannot {_VERBS[permission]}")
     return None
+
+
+def _a(role: str) -> str:
+    words = role.replace("_", " ")
+    return ("an " if words[0] in "aeiou" else "a ") + words
 
 
 _VERBS = {P.READ_CASE: "read", P.EDIT_CASE: "change", P.EXPORT_CASE: "export",

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import SecurityError
 
 from causalmap.config import Settings, load_settings
 from causalmap.store import Store, open_store
@@ -35,6 +36,9 @@ def create_app(environ: Mapping[str, str] | None = None, *, store: Store | None 
 
     install_accounts(app, settings)  # sign-in, the access table below every route, the audit trail
     app.register_error_handler(Exception, _handle_error)
+    from causalmap.web.headers import add_security_headers
+
+    app.after_request(add_security_headers)
     return app
 
 
@@ -46,6 +50,10 @@ def _handle_error(error: Exception):  # type: ignore[no-untyped-def]
     response = from_error(error)
     if request.path.startswith("/api/"):
         return response
+    if isinstance(error, SecurityError):
+        # An untrusted Host: no URL can be built for it, so no template can be drawn; plain text.
+        return Response(f"{response.json['title']}: {response.json['detail']}\n", response.status_code,
+                        mimetype="text/plain")
     return error_page(response.json["status"], response.json["title"], response.json["detail"])
 
 

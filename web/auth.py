@@ -130,11 +130,15 @@ def login_link():  # type: ignore[no-untyped-def]
 
 @auth.post("/logout")
 def logout() -> Response:
+    """Sign out: ends this account's sessions everywhere (a signed cookie kept elsewhere, or
+    copied, would otherwise stay valid until it expires)."""
     from causalmap.web.access import current_account
+    from causalmap.web.app import get_store
 
     account = current_account()
     session.clear()
     if account is not None:
+        users.end_sessions(get_store(), account.name)  # every session of the account ends, a copied cookie too
         _audit("logout", "ok", 303, user=account.name, target=account.name)
     return redirect(url_for("auth.login"), code=303)
 

@@ -57,6 +57,7 @@ def run_production(host: str, port: int, workers: int | None = None, threads: in
 
 def run_development(host: str, port: int) -> None:
     """Werkzeug's server with the reloader: restarts when the code changes."""
+    from causalmap.web.headers import QuietRequestHandler
     from werkzeug.serving import run_simple
 
-    run_simple(host, port, build_app(), threaded=True, use_reloader=True)
+    run_simple(host, port, build_app(), threaded=True, use_reloader=True, request_handler=QuietRequestHandler)

@@ -68,6 +68,11 @@ def add_user(store: Store, name: str, role: str, password: str | None) -> dict[s
         "has_password": password is not None}
 
 
+def end_sessions(store: Store, name: str) -> None:
+    """Sign the account out everywhere: a stolen session cookie stops working too."""
+    stored.set_session_key(store, name, secrets.token_urlsafe(16))
+
+
 def get_account(store: Store, name: str) -> Account:
     return Account.from_row(stored.read_user(store, name))
 

@@ -40,11 +40,14 @@ def a_kind(kind: str) -> str:
 
 
 def _responses(snapshot: CaseSnapshot) -> dict[str, list[dict]]:
-    by_target: dict[str, list[dict]] = defaultdict(list)
-    for event in snapshot.events.values():
-        for target in event["responds_to"]:
-            by_target[target].append(event)
-    return by_target
+    """The events answering each event, by its id (worked out once per snapshot)."""
+    if "responses" not in snapshot.derived:
+        by_target: dict[str, list[dict]] = defaultdict(list)
+        for event in snapshot.events.values():
+            for target in event["responds_to"]:
+                by_target[target].append(event)
+        snapshot.derived["responses"] = by_target
+    return snapshot.derived["responses"]
 
 
 def _handoff_severity(kind: str) -> str:

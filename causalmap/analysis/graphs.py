@@ -32,7 +32,14 @@ class Contact:
 
 
 def contacts(snapshot: CaseSnapshot) -> list[Contact]:
-    """Every directed passing of information: communications one way, meetings both ways."""
+    """Every directed passing of information: communications one way, meetings both ways
+    (worked out once per snapshot: four detectors read them)."""
+    if "contacts" not in snapshot.derived:
+        snapshot.derived["contacts"] = _contacts(snapshot)
+    return snapshot.derived["contacts"]
+
+
+def _contacts(snapshot: CaseSnapshot) -> list[Contact]:
     out = []
     for event in snapshot.events.values():
         kind, day = event["kind"], event["day"]
@@ -94,15 +101,21 @@ class InformationFlow:
                 for agency in (c.sender, c.recipient):
                     if agency not in states:
                         states[agency] = {**current.get(agency, {}), agency: day}
-            changed = True
-            while changed:  # same-day chains, in any order: pass states on until stable
-                changed = False
-                for c in today:
-                    sent, held = states[c.sender], states[c.recipient]
+            recipients: dict[str, set[str]] = defaultdict(set)
+            for c in today:
+                recipients[c.sender].add(c.recipient)
+            waiting = list(recipients)
+            while waiting:  # same-day chains, in any order: pass a state on whenever it grows
+                sender = waiting.pop()
+                sent = states[sender]
+                for recipient in recipients[sender]:
+                    held, grew = states[recipient], False
                     for source, latest in sent.items():
                         if latest > held.get(source, dt.date.min):
                             held[source] = latest
-                            changed = True
+                            grew = True
+                    if grew and recipient in recipients:
+                        waiting.append(recipient)
             for agency, state in states.items():
                 current[agency] = state
                 self.days[agency].append(day)
@@ -136,11 +149,13 @@ def node_key(ref: dict[str, str]) -> str:
 
 
 def causal_graph(snapshot: CaseSnapshot) -> nx.DiGraph:
+    """The events, decisions and factors that causal links join (a record no link touches
+    is on no chain, loop or cut), and the links."""
     graph = nx.DiGraph()
-    for kind, table in (("event", snapshot.events), ("decision", snapshot.decisions),
-                        ("factor", snapshot.factors)):
-        for ident, record in table.items():
-            graph.add_node(f"{kind}:{ident}", kind=kind, id=ident, record=record)
     for link in snapshot.causal_links:
+        for end in (link["cause"], link["effect"]):
+            record = snapshot.node(end) if end["node"] in ("event", "decision", "factor") else None
+            if record is not None:
+                graph.add_node(node_key(end), kind=end["node"], id=end["id"], record=record)
         graph.add_edge(node_key(link["cause"]), node_key(link["effect"]), link=link)
     return graph

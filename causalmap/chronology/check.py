@@ -93,7 +93,7 @@ class _RowChecker:
             stored = self.stored_agencies.get(ident)
             self.out.agencies[ident] = {
                 "id": ident,
-                "name": stored["name"] if stored else name,
+                "name": stored["name"] if stored else vocab.clean_name(name),
                 "sector": stored["sector"] if stored else None,
                 "_new": stored is None,
             }
@@ -229,7 +229,7 @@ def _check_row(number: int, values: dict[str, str], checker: _RowChecker,
     source = checker.agency(number, "source", values["source"]) if get("source") else agency
 
     time = get("time") or None
-    if time and not TIME_PATTERN.match(time):
+    if time and not TIME_PATTERN.fullmatch(time):
         fail(number, "time", time, "not a time; use HH:MM on the 24-hour clock, e.g. 09:30")
 
     to_agencies: list[str] = []
@@ -270,9 +270,8 @@ def _check_row(number: int, values: dict[str, str], checker: _RowChecker,
                  "decision_taken needs a decision; describe the decision in the decision column")
 
     ident = get("event_id") or None
-    if ident and not vocab.ID_PATTERN.match(ident):
-        fail(number, "event_id", ident, "an event_id is up to 100 letters, digits, '.', '_', ':' or '-', "
-             "starting with a letter or digit")
+    if ident and not vocab.is_id(ident):
+        fail(number, "event_id", ident, f"not an event id; {vocab.ID_RULE}")
     if len(checker.errors) > before:
         return None
     assert date and precision and agency and source

@@ -52,6 +52,7 @@ def chronology_csv(doc: dict[str, Any]) -> str:
             "decision": decision["description"] if decision else "",
             "decision_taken": "no" if decision and decision.get("taken") is False else "",
             "disputed": "yes" if event.get("disputed") else "",
+            "concern": "yes" if event.get("concern") else "",
             "sector": agencies.get(event["agency"], {}).get("sector") or "",
             "notes": event.get("notes") or "",
         }

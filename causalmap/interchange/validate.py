@@ -47,7 +47,7 @@ def _text_list(v: Any) -> str | None:
 
 
 def _time(v: Any) -> str | None:
-    return None if isinstance(v, str) and TIME_PATTERN.match(v) else "use HH:MM"
+    return None if isinstance(v, str) and TIME_PATTERN.fullmatch(v) else "use HH:MM"
 
 
 #: (field, check, required) per kind; fields not listed (and not x_) are refused.
@@ -127,9 +127,8 @@ def check_document(doc: Any) -> list[RowError]:
         ids[kind] = set()
         for position, record in enumerate(items, start=1):
             ident = record.get("id") if isinstance(record, dict) else None
-            if not isinstance(ident, str) or not vocab.ID_PATTERN.match(ident):
-                errors.append(RowError(position, f"{section}.id", ident, "each item needs an id of letters, "
-                                       "digits, '.', '_', ':' or '-'"))
+            if not vocab.is_id(ident):
+                errors.append(RowError(position, f"{section}.id", ident, f"each item needs an id; {vocab.ID_RULE}"))
                 continue
             if ident in ids[kind]:
                 errors.append(RowError(position, f"{section}.id", ident, "the same id appears twice"))
@@ -156,7 +155,7 @@ def check_document(doc: Any) -> list[RowError]:
     link_ids: set[str] = set()
     for position, link in enumerate(doc.get("causal_links", []) or [], start=1):
         ident = link.get("id") if isinstance(link, dict) else None
-        if not isinstance(ident, str) or not vocab.ID_PATTERN.match(ident) or ident in link_ids:
+        if not vocab.is_id(ident) or ident in link_ids:
             errors.append(RowError(position, "causal_links.id", ident, "each link needs its own id"))
             continue
         link_ids.add(ident)

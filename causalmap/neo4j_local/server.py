@@ -22,6 +22,7 @@ from pathlib import Path
 
 from causalmap.config import Settings
 from causalmap.errors import DatabaseUnavailable
+from causalmap.files import write_private
 
 NEO4J_VERSION = "5.26.30"
 START_TIMEOUT_S = 180
@@ -72,9 +73,16 @@ class LocalNeo4j:
         return self.data_dir / "neo4j.log"
 
     # -- password ----------------------------------------------------------------------
+    def make_private_dir(self) -> None:
+        """The data directory, owner-only (0700) whatever the umask: Neo4j's store and
+        transaction logs hold case text in the clear, and its files inside inherit no
+        protection of their own from an older start, so the directory is the guard."""
+        self.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.chmod(self.data_dir, 0o700)
+
     def password(self) -> str:
         """The generated password; created on first use with mode 0600 (owner only)."""
-        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self.make_private_dir()
         if not self.password_file.exists():
             fd = os.open(self.password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "w") as handle:
@@ -120,17 +128,27 @@ class LocalNeo4j:
 
     # -- lifecycle ---------------------------------------------------------------------
     def _pid(self) -> int | None:
+        """The pid of this data directory's running Neo4j, confirmed from its command line.
+
+        A pid file outlives a crash or a reboot and its number may since belong to another
+        program: a pid whose command line does not name our launcher and this data directory
+        is not ours, and its stale pid file is removed rather than obeyed."""
         try:
             pid = int(self.pid_file.read_text().strip())
         except (OSError, ValueError):
             return None
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if not self._is_ours(pid):
+            self.pid_file.unlink(missing_ok=True)
             return None
-        except PermissionError:
-            return pid
         return pid
+
+    def _is_ours(self, pid: int) -> bool:
+        try:
+            argv = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        except OSError:  # gone, or not ours to read
+            return False
+        expected = (b"causalmap.Launcher", os.fsencode(self.data_dir / "home"))
+        return all(part in argv for part in expected)
 
     def status(self) -> Status:
         pid = self._pid()
@@ -160,10 +178,11 @@ class LocalNeo4j:
         cmd = ["java", f"-Xmx{self.settings.heap}", f"-Xms{self.settings.heap}", *_JVM_FLAGS,
                "-cp", classpath, "causalmap.Launcher", str(self.data_dir / "home"), str(self.port),
                str(self.password_file), str(self.settings.pagecache_mb)]
-        with open(self.log_file, "w") as log:
+        log = os.fdopen(os.open(self.log_file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w")
+        with log:  # umask 077: every file Neo4j creates is its owner's only
             process = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                       start_new_session=True)
-        self.pid_file.write_text(f"{process.pid}\n")
+                                       start_new_session=True, umask=0o077)
+        write_private(self.pid_file, f"{process.pid}\n".encode())
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
             if process.poll() is not None:

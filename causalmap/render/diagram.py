@@ -298,7 +298,7 @@ def diagram_png(snapshot: CaseSnapshot, view: str = "map", filters: ViewFilter |
     diagram = diagram_dot(snapshot, view, filters, _title(title or snapshot.case_id, view))
     if check is not None:
         check(diagram.dot)
-    return draw(diagram.dot.replace("graph [", "graph [dpi=\"96\", ", 1), "png")
+    return draw(diagram.dot, "png")
 
 
 def _title(case_title: str, view: str) -> str:

@@ -18,8 +18,10 @@ from typing import Any
 
 import pyvis
 
-from causalmap.render.layout import time_layout
+from causalmap import vocab
+from causalmap.render.layout import NODE_HEIGHT, NODE_WIDTH, time_layout
 from causalmap.render.map_model import map_model
+from causalmap.render.palette import HARM, NEUTRAL, OKABE_ITO, tint
 from causalmap.snapshot import CaseSnapshot
 from causalmap.view import ViewFilter
 
@@ -33,11 +35,14 @@ SCRIPT = """
   const data = JSON.parse(document.getElementById("case-data").textContent);
   const el = (tag, text, attrs) => { const e = document.createElement(tag); if (text) e.textContent = text;
     for (const [k, v] of Object.entries(attrs || {})) e.setAttribute(k, v); return e; };
-  const nodes = data.nodes.map(n => ({id: n.id, label: n.label, title: n.title, shape: n.shape,
-    x: n.x, y: n.y, fixed: true, size: n.kind === "factor" ? 16 : 12,
-    color: {background: n.kind === "factor" ? n.colorCategory : n.colorAgency, border: "#333333"},
-    shapeProperties: {borderDashes: n.borderDashes || (n.kind === "decision" && n.taken === false) ? [4, 3] : false},
-    font: {color: "#1a1a1a", size: 12, background: "rgba(255,255,255,0.8)"}}));
+  // Boxes of the shared layout's size with its wrapped lines, styled as the printed diagrams.
+  const nodes = data.nodes.map(n => ({id: n.id, label: n.lines.join("\\n"), title: n.title, shape: "box",
+    x: n.x, y: n.y, fixed: true, widthConstraint: {minimum: data.width, maximum: data.width},
+    heightConstraint: {minimum: data.height}, borderWidth: n.harm ? 3 : (n.kind === "event" ? 1 : 2),
+    shapeProperties: {borderRadius: n.kind === "event" ? 8 : 0,
+      borderDashes: n.borderDashes || (n.kind === "decision" && n.taken === false) ? [4, 3] : false},
+    color: {background: n.fill, border: n.border},
+    font: {color: "#1a1a1a", size: 12, face: "Liberation Sans, Arial"}}));
   const edges = data.edges.map((e, i) => ({id: e.id || ("e" + i), from: e.from, to: e.to, title: e.title,
     arrows: "to", width: e.width, dashes: e.confidence === "low" ? [3, 3] : e.dashes, color: {color: e.color}}));
   const network = new vis.Network(document.getElementById("network"),
@@ -53,9 +58,10 @@ SCRIPT = """
     const item = el("li"); const swatch = el("span", "", {class: "swatch"}); swatch.style.background = c.color;
     item.append(swatch, document.createTextNode("factor: " + c.label)); list.append(item);
   }
-  legend.append(el("strong", "Legend"), list, el("p", "Shapes: ● event · ★ incident or outcome · ■ decision " +
-    "(dashed: not taken) · ◆ contributory factor. Lines: solid arrow = contributed to (thicker = stronger; dotted = " +
-    "low confidence) · grey dots = responds to · purple dashes = another agency's account · thin grey = made at."));
+  legend.append(el("strong", "Legend"), list, el("p", "Boxes: rounded, in its agency's colour = event · thick red " +
+    "border = incident or outcome · white square box = decision (dashed: not taken) · box in its category's colour = " +
+    "contributory factor. Lines: solid arrow = contributed to (thicker = stronger; dotted = low confidence) · grey " +
+    "dots = responds to · purple dashes = another agency's account · thin grey = made at."));
   network.once("afterDrawing", () => { network.fit(); document.body.dataset.mapReady = "true"; });
   window.causalmap = {network, count: nodes.length};
 })();
@@ -94,11 +100,21 @@ def standalone_html(snapshot: CaseSnapshot, filters: ViewFilter | None = None, t
     """
     layout = time_layout(snapshot)
     model = map_model(snapshot)
+    lane_colour = {lane["agency"]: lane["color"] for lane in layout["lanes"]}
     for node in model["nodes"]:
-        placed = layout["nodes"].get(node["id"])
-        if placed:
-            node["x"], node["y"] = placed["x"], placed["y"]
-    data = {key: model[key] for key in ("nodes", "edges", "agencies", "categories")}
+        placed = layout["nodes"][node["id"]]
+        node["x"], node["y"], node["lines"] = placed["x"], placed["y"], placed["lines"]
+        node["harm"] = node.get("eventKind") in vocab.HARM_KINDS
+        if node["kind"] == "factor":
+            colour = OKABE_ITO.get(node.get("category") or "", NEUTRAL)
+            node["fill"], node["border"] = tint(colour, 0.7), colour
+        else:
+            colour = lane_colour.get(node.get("agency") or "", NEUTRAL)
+            node["fill"] = "#FFFFFF" if node["kind"] == "decision" else tint(colour, 0.75)
+            node["border"] = HARM if node["harm"] else colour
+    agencies = [{**a, "color": lane_colour.get(a["id"], a["color"])} for a in model["agencies"]]
+    data = {"nodes": model["nodes"], "edges": model["edges"], "agencies": agencies,
+            "categories": model["categories"], "width": NODE_WIDTH, "height": NODE_HEIGHT}
     heading = f"Causal map: {title or snapshot.case_id}"
     if filters and filters.active:
         heading += f" · {filters.describe()}"

@@ -16,9 +16,8 @@ from causalmap.store.revision import bump_revision
 
 
 def check_case_id(case_id: str) -> str:
-    if not vocab.ID_PATTERN.match(case_id or ""):
-        raise UsageError(f"{case_id!r} is not a case id; use up to 100 letters, digits, '.', '_', ':' or '-', "
-                         "starting with a letter or digit")
+    if not vocab.is_id(case_id):
+        raise UsageError(f"{case_id!r} is not a case id; {vocab.ID_RULE}")
     return case_id
 
 
@@ -128,3 +127,14 @@ def delete_case(store: Store, case_id: str) -> int:
         return removed + 1
 
     return store.write_transaction(work)
+
+
+def case_facets(store: Store) -> dict[str, list[Any]]:
+    """The values the analysts' case filters can take: case ids, boards, regions, review years.
+
+    Structured fields only (no titles, which may name the child), for cross-case forms."""
+    row = store.read(
+        "MATCH (c:Case) WITH c ORDER BY c.id "
+        "RETURN collect(c.id) AS cases, collect(DISTINCT c.board) AS boards, collect(DISTINCT c.region) AS regions, "
+        "collect(DISTINCT toInteger(left(coalesce(c.trigger_decided_on, c.created_at), 4))) AS years")[0]
+    return {k: sorted(v) for k, v in row.items()}

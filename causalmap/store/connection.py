@@ -64,9 +64,19 @@ class Store:
         self.close()
 
 
+#: How long one request waits for the database before it is told the database is away. The
+#: driver's defaults (30 s to connect, 30 s of retries, 60 s to get a pooled connection) make a
+#: user wait a minute for a 503; a short wait fails fast and the next request reconnects.
+CONNECTION_TIMEOUT_S = 2.0
+RETRY_TIME_S = 1.0
+
+
 def connect(uri: str, user: str, password: str | None, database: str) -> Store:
     auth = (user, password) if password is not None else None
-    driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF")
+    driver = GraphDatabase.driver(uri, auth=auth, notifications_min_severity="OFF",
+                                  connection_timeout=CONNECTION_TIMEOUT_S,
+                                  connection_acquisition_timeout=CONNECTION_TIMEOUT_S,
+                                  max_transaction_retry_time=RETRY_TIME_S)
     try:
         driver.verify_connectivity()
     except AuthError:
@@ -76,8 +86,13 @@ def connect(uri: str, user: str, password: str | None, database: str) -> Store:
         ) from None
     except (ServiceUnavailable, OSError, ValueError) as exc:
         driver.close()
-        raise DatabaseUnavailable(f"cannot reach Neo4j at {uri}: {exc}") from None
+        raise DatabaseUnavailable(f"cannot reach Neo4j at {uri} ({one_line(exc)})") from None
     return Store(driver, database, uri)
+
+
+def one_line(error: BaseException) -> str:
+    """The driver's message on one line (it spreads the reason over several)."""
+    return " ".join(str(error).split())
 
 
 def open_store(settings: Settings, *, autostart: bool = True, announce: Callable[[str], None] | None = None) -> Store:

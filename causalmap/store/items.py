@@ -56,6 +56,8 @@ def _existing_ids(tx: ManagedTransaction, case_id: str, kind: str, ids: set[str]
 def _normalise(kind: str, record: dict[str, Any]) -> dict[str, Any]:
     record = {k: (v.strip() if isinstance(v, str) else v) for k, v in record.items()}
     record = {k: (None if v == "" else v) for k, v in record.items()}
+    if kind == "agency" and isinstance(record.get("name"), str):
+        record["name"] = vocab.clean_name(record["name"]) or None
     if kind == "event":
         record.setdefault("source", record.get("agency"))
         record["source"] = record.get("source") or record.get("agency")
@@ -147,9 +149,8 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
     if create and kind == "agency" and not record.get("id") and isinstance(record.get("name"), str):
         record["id"] = vocab.agency_id(record["name"])  # as a chronology's import names it
     ident = record.get("id")
-    if not isinstance(ident, str) or not vocab.ID_PATTERN.match(ident):
-        raise InvalidInput("the item needs an id", [RowError(None, "id", ident, "use up to 100 letters, digits, "
-                                                             "'.', '_', ':' or '-', starting with a letter or digit")])
+    if not vocab.is_id(ident):
+        raise InvalidInput("the item needs an id", [RowError(None, "id", ident, vocab.ID_RULE)])
     names = tuple(f.name for f in LINK_FIELDS.get(kind, ()))
     errors = check_fields({k: v for k, v in record.items() if k not in ("version", "made_at_day")}, RULES[kind],
                           kind, None, names)
@@ -213,8 +214,8 @@ def save_link(store: Store, case_id: str, link: dict[str, Any], *, create: bool)
     link["sources"] = sorted(set(link.get("sources") or []))
     ident = link.get("id")
     errors = []
-    if not isinstance(ident, str) or not vocab.ID_PATTERN.match(ident):
-        errors.append(RowError(None, "id", ident, "each link needs an id of letters, digits, '.', '_', ':' or '-'"))
+    if not vocab.is_id(ident):
+        errors.append(RowError(None, "id", ident, f"each link needs an id; {vocab.ID_RULE}"))
     errors += check_fields({k: v for k, v in link.items() if k != "version"}, LINK_RULES, "link", None,
                            ("cause", "effect"))
 

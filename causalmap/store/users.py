@@ -75,6 +75,12 @@ def delete_user(store: Store, name: str) -> int:
     return store.write_transaction(work)
 
 
+def set_session_key(store: Store, name: str, key: str) -> None:
+    """A new session key ends every session signed with the old one (signing out everywhere)."""
+    store.driver.execute_query("MATCH (u:User {name: $name}) SET u.session_key = $key", {"name": name, "key": key},
+                               database_=store.database)
+
+
 def assign(store: Store, name: str, case_id: str) -> bool:
     """Put the user on the case; False when they were on it already."""
     def work(tx: ManagedTransaction) -> bool:

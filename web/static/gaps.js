@@ -54,7 +54,7 @@ const cmGaps = (() => {
         const inner = cm.el("ol", {class: "gap-items"}, ...items.map(itemButton));
         list.append(cm.el("li", {class: "story", "data-story": key}, cm.el("details", {open: true}, summary, inner)));
       }
-      count.textContent = `${visible.length} of ${gaps.length} gaps shown, in ${groups.size} stories.`;
+      count.textContent = `${visible.length} of ${gaps.length} gaps shown, in ${groups.size} ${groups.size === 1 ? "story" : "stories"}.`;
       if ($("gaps-overlay").checked) mark(new Set(visible.flatMap(eventRefs)));
     }
     for (const control of [$("gaps-hide-low"), typeSel, agencySel, sevSel]) control.addEventListener("change", render);

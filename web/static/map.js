@@ -3,10 +3,9 @@
 // diagram exports draw; the page only draws lanes, the date axis and the overview.
 "use strict";
 (async () => {
-  const PAGE = JSON.parse(document.getElementById("map-data").textContent);
-  const CASE_ID = PAGE.case_id;
+  const CASE_ID = JSON.parse(document.getElementById("case-id").textContent);
   const base = `/api/cases/${encodeURIComponent(CASE_ID)}`;
-  const FORMS = PAGE.forms;
+  const FORMS = JSON.parse(document.getElementById("forms-data").textContent);
   const $ = (id) => document.getElementById(id);
   const DAY = 86400000;
   const response = await cm.send("GET", `${base}/map`);

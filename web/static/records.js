@@ -3,6 +3,7 @@
 "use strict";
 (() => {
   const FORMS = JSON.parse(document.getElementById("forms-data").textContent);
+  const CASE_ID = JSON.parse(document.getElementById("case-id").textContent);
   const base = `/api/cases/${encodeURIComponent(CASE_ID)}`;
   const COLUMNS = {
     agencies: ["id", "name", "sector"], events: ["id", "date", "agency", "kind", "description"],
