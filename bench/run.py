@@ -69,6 +69,10 @@ def main(which: list[str]) -> None:
                   f"bare vis-network page drawing the same data from static files: {r['bare_page_s']:.2f} s; "
                   f"ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
+            print(f"  a pan or wheel zoom until drawn again: median {r['move_median_ms']:.1f} ms, worst "
+                  f"{r['move_worst_ms']:.1f} ms (target 33 ms, two frames); floor, the bare page: median "
+                  f"{r['bare_move_median_ms']:.1f} ms, worst {r['bare_move_worst_ms']:.1f} ms; "
+                  f"ratio {r['move_ratio']:.1f}x")
         if not which or "load" in which:
             r = results["load"] = measured("load", lambda: load_bench.run(store, env))
             print(f"  {r['users']} simulated users against `causalmap serve` (gunicorn): {r['requests']:,} requests in "
