@@ -10,15 +10,17 @@ of the intervals ("certain"), for some ("possible") or for none.
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 
-__all__ = ["RecordedDate", "recorded", "elapsed_range", "within", "chronological", "CERTAIN", "POSSIBLE"]
+__all__ = ["RecordedDate", "recorded", "elapsed_range", "within", "chronological", "DateIndex", "CERTAIN", "POSSIBLE"]
 
 CERTAIN, POSSIBLE = "certain", "possible"
 
@@ -139,3 +141,30 @@ def chronological(records: Iterable[dict[str, Any]], when: str = "when") -> list
     except nx.NetworkXUnfeasible:  # a cycle of responses: fall back to the dates alone
         order = sorted(by_id, key=key)
     return [by_id[i] for i in order]
+
+
+class DateIndex:
+    """Records by their recorded date, to find those that may fall in a range of days without
+    scanning a year of others for the sake of a few year-only dates: grouped by the length
+    of their interval (a day, each month length, each year length), each group sorted by
+    earliest day, so a record of length L overlaps [low, high] exactly when its earliest day
+    lies in [low - L, high]: two bisections per group, nothing filtered afterwards."""
+
+    def __init__(self, records: Iterable[dict[str, Any]], when: str = "when") -> None:
+        groups: dict[dt.timedelta, list[dict[str, Any]]] = defaultdict(list)
+        for record in records:
+            date = record.get(when)
+            if date is not None:
+                groups[date.latest - date.earliest].append(record)
+        self._groups: list[tuple[dt.timedelta, list[dt.date], list[dict[str, Any]]]] = []
+        for length, members in sorted(groups.items()):
+            members.sort(key=lambda r: (r[when].earliest, r["id"]))
+            self._groups.append((length, [r[when].earliest for r in members], members))
+
+    def overlapping(self, low: dt.date, high: dt.date) -> list[dict[str, Any]]:
+        """The records whose interval shares a day with [low, high], by interval length then
+        earliest day."""
+        out: list[dict[str, Any]] = []
+        for length, starts, members in self._groups:
+            out.extend(members[bisect.bisect_left(starts, low - length):bisect.bisect_right(starts, high)])
+        return out

@@ -3,7 +3,6 @@ happened late, or where agencies' accounts disagree."""
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import itertools
 from collections import defaultdict
@@ -11,7 +10,7 @@ from collections import defaultdict
 import networkx as nx
 
 from causalmap import vocab
-from causalmap.analysis.dates import CERTAIN, POSSIBLE, RecordedDate, elapsed_range, of_day, range_words
+from causalmap.analysis.dates import CERTAIN, POSSIBLE, DateIndex, RecordedDate, elapsed_range, of_day, range_words
 from causalmap.analysis.graphs import active_agencies, communication_graph, contacts, interaction_graph
 from causalmap.analysis.items import LOWER, Item, days_word, listed, on, quoted, spoken
 from causalmap.analysis.rules import Rules
@@ -218,14 +217,12 @@ def _silent_item(snapshot: CaseSnapshot, a: str, b: str, run: list[int], windows
         {"windows": len(run), "reason_to_talk": reason is not None}, CERTAIN if certain else POSSIBLE)
 
 
-def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dict]]]:
-    """Each agency's events by their earliest possible day."""
-    out: dict[str, list[tuple[dt.date, dict]]] = defaultdict(list)
+def _by_agency_dates(snapshot: CaseSnapshot) -> dict[str, DateIndex]:
+    """Each agency's events indexed by their recorded dates."""
+    out: dict[str, list[dict]] = defaultdict(list)
     for event in snapshot.events.values():
-        out[event["agency"]].append((event["when"].earliest, event))
-    for values in out.values():
-        values.sort(key=lambda pair: (pair[0], pair[1]["id"]))
-    return out
+        out[event["agency"]].append(event)
+    return {agency: DateIndex(events) for agency, events in out.items()}
 
 
 #: Who a strategy discussion or case conference involves (Working Together: children's
@@ -233,16 +230,13 @@ def _by_agency_days(snapshot: CaseSnapshot) -> dict[str, list[tuple[dt.date, dic
 #: is medium when it recorded a concern, low when it recorded none.
 _MEETING_PARTNERS = ("children_social_care", "police", "health_primary", "health_acute", "health_community",
                      "mental_health", "education")
-_LONGEST_DATE = dt.timedelta(days=366)
-
 
 def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list[Item]:
     """An agency active within `meeting_days` of a meeting that neither held it nor attended it.
     Certain when one of its events falls within `meeting_days` for every day the recorded
     dates allow; possible (one step lower) when only some days do."""
-    by_agency = _by_agency_days(snapshot)
+    by_agency = _by_agency_dates(snapshot)  # built once, not per meeting
     span = dt.timedelta(days=meeting_days)
-    days_of = {agency: [d for d, _ in dated] for agency, dated in by_agency.items()}  # built once, not per meeting
     items = []
     for meeting in snapshot.events.values():
         if meeting["kind"] not in vocab.MEETING_KINDS:
@@ -253,9 +247,7 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
         for agency, dated in by_agency.items():
             if agency in present:
                 continue
-            days = days_of[agency]
-            nearby = [e for _, e in dated[bisect.bisect_left(days, low - _LONGEST_DATE):bisect.bisect_right(days, high)]
-                      if e["when"].latest >= low]
+            nearby = dated.overlapping(low, high)
             if not nearby:
                 continue
             certain = any(e["when"].earliest >= when.latest - span and e["when"].latest <= when.earliest + span
