@@ -36,35 +36,72 @@ def is_concern(event: dict[str, Any]) -> bool:
 
 
 def harm_events(snapshot: CaseSnapshot) -> list[dict[str, Any]]:
-    """Incidents and outcomes by earliest day: build once, pass to harm_after."""
-    return sorted((e for e in snapshot.events.values() if e["kind"] in vocab.HARM_KINDS and e["when"]),
-                  key=lambda e: (e["when"], e["id"]))
+    """Incidents and outcomes by earliest day, worked out once per snapshot."""
+    if "harm" not in snapshot.derived:
+        harm = sorted((e for e in snapshot.events.values() if e["kind"] in vocab.HARM_KINDS and e["when"]),
+                      key=lambda e: (e["when"], e["id"]))
+        snapshot.derived["harm"] = (harm, [e["when"].earliest for e in harm])
+    return snapshot.derived["harm"][0]
 
 
-def harm_after(snapshot: CaseSnapshot, when: RecordedDate | None, days: int = HARM_DAYS,
-               harm: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
-    """Incidents and the outcome recorded certainly after `when` and within `days` of it
-    (`harm`: harm_events(snapshot), when asked many times)."""
+def harm_after(snapshot: CaseSnapshot, when: RecordedDate | None, days: int = HARM_DAYS) -> list[dict[str, Any]]:
+    """Incidents and the outcome recorded certainly after `when` and within `days` of it."""
     if when is None:
         return []
-    harm = harm_events(snapshot) if harm is None else harm
-    starts = [e["when"].earliest for e in harm]
+    harm_events(snapshot)
+    harm, starts = snapshot.derived["harm"]
     limit = when.latest + dt.timedelta(days=days)
     return harm[bisect.bisect_right(starts, when.latest):bisect.bisect_right(starts, limit)]
 
 
-def _csc_of(snapshot: CaseSnapshot, csc: list[str], when: RecordedDate,
-            csc_events: list[dict[str, Any]] | None = None) -> str:
-    """The children's social care agency the concern was for: the one that last recorded
-    anything on or before the concern, else the first to act after it (`csc_events`: the
-    social care agencies' events, when asked many times)."""
-    if csc_events is None:
-        csc_events = [e for e in snapshot.events.values() if e["agency"] in csc]
-    before = [e for e in csc_events if e["when"].earliest <= when.latest]
-    if before:
-        return max(before, key=lambda e: (e["when"], e["id"]))["agency"]
-    after = csc_events
-    return min(after, key=lambda e: (e["when"], e["id"]))["agency"] if after else csc[0]
+class _SocialCareRecords:
+    """Children's social care's events, ordered once so that each concern asks in log time
+    which social care agency it was for (`agency_for`) and whether one had just closed its
+    involvement (`closed_before`)."""
+
+    def __init__(self, snapshot: CaseSnapshot, csc: list[str]) -> None:
+        self.csc = csc
+        events = sorted((e for e in snapshot.events.values() if e["agency"] in csc and e["when"]),
+                        key=lambda e: (e["when"].earliest, e["when"], e["id"]))
+        self._starts = [e["when"].earliest for e in events]
+        # The latest (when, id) among the first i+1 events by earliest day.
+        self._last: list[dict[str, Any]] = []
+        for event in events:
+            if not self._last or (event["when"], event["id"]) > (self._last[-1]["when"], self._last[-1]["id"]):
+                self._last.append(event)
+            else:
+                self._last.append(self._last[-1])
+        self._first = min(events, key=lambda e: (e["when"], e["id"])) if events else None
+        by_agency: dict[str, list[dict[str, Any]]] = {c: [] for c in csc}
+        for event in events:
+            by_agency[event["agency"]].append(event)
+        # Each agency's events by latest day, with the running latest (when, id) likewise.
+        self._ends: dict[str, list[dt.date]] = {}
+        self._last_ended: dict[str, list[dict[str, Any]]] = {}
+        for agency, own in by_agency.items():
+            own.sort(key=lambda e: (e["when"].latest, e["when"], e["id"]))
+            self._ends[agency] = [e["when"].latest for e in own]
+            running: list[dict[str, Any]] = []
+            for event in own:
+                if not running or (event["when"], event["id"]) > (running[-1]["when"], running[-1]["id"]):
+                    running.append(event)
+                else:
+                    running.append(running[-1])
+            self._last_ended[agency] = running
+
+    def agency_for(self, when: RecordedDate) -> str:
+        """The children's social care agency the concern was for: the one that last recorded
+        anything on or before the concern, else the first to act after it."""
+        index = bisect.bisect_right(self._starts, when.latest)
+        if index:
+            return self._last[index - 1]["agency"]
+        return self._first["agency"] if self._first else self.csc[0]
+
+    def closed_before(self, social_care: str, when: RecordedDate) -> dict[str, Any] | None:
+        """Children's social care's closure, when its last record before the concern is one."""
+        index = bisect.bisect_right(self._ends[social_care], when.earliest)
+        last = self._last_ended[social_care][index - 1] if index else None
+        return last if last and last["kind"] == "closure" else None
 
 
 def _referred(flow: InformationFlow, rules: Rules, agency: str, when: RecordedDate, csc: list[str]) -> str | None:
@@ -96,22 +133,21 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
     flow = flow or InformationFlow(snapshot)
     window = rules.concern_referral
     found: dict[tuple[str, str], list[tuple[dict[str, Any], str]]] = {}
-    harm_list = harm_events(snapshot)
-    csc_events = [e for e in snapshot.events.values() if e["agency"] in csc]  # once, not per concern
+    records = _SocialCareRecords(snapshot, csc)  # once, not per concern
     for event in sorted(snapshot.events.values(), key=lambda e: (e["when"], e["id"])):
         if event["agency"] in csc or not event["when"] or not is_concern(event):
             continue
         certainty = _referred(flow, rules, event["agency"], event["when"], csc)
         if certainty:
-            key = (event["agency"], _csc_of(snapshot, csc, event["when"], csc_events))
+            key = (event["agency"], records.agency_for(event["when"]))
             found.setdefault(key, []).append((event, certainty))
     items = []
     for (agency, social_care), concerns in sorted(found.items(), key=lambda kv: (kv[1][0][0]["when"], kv[0])):
         events = [e for e, _ in concerns]
         certain = any(c == CERTAIN for _, c in concerns)
-        harm = [h for e in events for h in harm_after(snapshot, e["when"], harm=harm_list)]
+        harm = [h for e in events for h in harm_after(snapshot, e["when"])]
         severity = ("high" if harm else "medium") if certain else ("medium" if harm else "low")
-        closure = _closed_before(snapshot, social_care, events[0]["when"])
+        closure = records.closed_before(social_care, events[0]["when"])
         shown = [f"{e['when'].on()} ({quoted(e['description'], 60)})" for e in events[:4]]
         more = [f"{len(events) - 4} more"] if len(events) > 4 else []
         recorded = (f"a concern about the child {shown[0]}" if len(events) == 1 else
@@ -132,10 +168,3 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
             CERTAIN if certain else POSSIBLE))
     return items
 
-
-def _closed_before(snapshot: CaseSnapshot, social_care: str, when: RecordedDate) -> dict[str, Any] | None:
-    """Children's social care's closure, when its last record before the concern is one."""
-    before = sorted((e for e in snapshot.events.values()
-                     if e["agency"] == social_care and e["when"].latest <= when.earliest),
-                    key=lambda e: (e["when"], e["id"]))
-    return before[-1] if before and before[-1]["kind"] == "closure" else None

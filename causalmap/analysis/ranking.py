@@ -18,7 +18,7 @@ from typing import Any
 import networkx as nx
 
 from causalmap import vocab
-from causalmap.analysis.concerns import HARM_DAYS, harm_after, harm_events
+from causalmap.analysis.concerns import HARM_DAYS, harm_after
 from causalmap.analysis.dates import POSSIBLE, RecordedDate, of_day
 from causalmap.analysis.gaps import concern_event
 from causalmap.analysis.graphs import causal_graph
@@ -90,7 +90,7 @@ def _outcome_causes(snapshot: CaseSnapshot) -> set[str]:
 
 
 def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: str,
-             linked: set[str], harm_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
+             linked: set[str]) -> list[dict[str, Any]]:
     events = [snapshot.events[i] for i in item.event_ids if i in snapshot.events]
     out: list[dict[str, Any]] = []
 
@@ -113,7 +113,7 @@ def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: st
         add("concern", "rests on a concern about the child")
     if any(snapshot.sector(a) in vocab.CHILD_PROTECTION_SECTORS for a in item.agencies):
         add("child_protection", "children's social care or the police involved")
-    harm = harm_after(snapshot, _end_of(item), harm=harm_list) if item.type != "broker_dependency" else []
+    harm = harm_after(snapshot, _end_of(item)) if item.type != "broker_dependency" else []
     if harm:
         first = harm[0]
         add("harm_after", f"harm followed within {HARM_DAYS} days ({first['kind']} {first['when'].on()})")
@@ -143,11 +143,10 @@ def rank(snapshot: CaseSnapshot, families: dict[str, list[Item]]) -> tuple[dict[
             members[story_of(item)].append(item)
     linked = _outcome_causes(snapshot) if snapshot.causal_links else set()
     scored: dict[int, dict[str, Any]] = {}
-    harm_list = harm_events(snapshot)
     for story, items in members.items():
         kind = story.split(":", 1)[0]
         for item in items:
-            reasons = _reasons(snapshot, item, len(items), kind, linked, harm_list)
+            reasons = _reasons(snapshot, item, len(items), kind, linked)
             scored[id(item)] = {**item.as_dict(), "score": sum(r["points"] for r in reasons), "reasons": reasons,
                                 "story": story}
 
