@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -41,11 +42,7 @@ class RecordedDate:
 
     def spoken(self) -> str:
         """As a panel reads it, no more precise than recorded: '3 April 1999', 'April 1999', '1999'."""
-        if self.precision == "year":
-            return str(self.earliest.year)
-        if self.precision == "month":
-            return f"{self.earliest:%B %Y}"
-        return f"{self.earliest.day} {self.earliest:%B %Y}"
+        return _spoken(self.earliest, self.precision)
 
     def on(self) -> str:
         """With its preposition: 'on 3 April 1999', 'in April 1999', 'in 1999'."""
@@ -56,6 +53,16 @@ class RecordedDate:
 
     def certainly_before(self, other: RecordedDate) -> bool:
         return self.latest < other.earliest
+
+
+@functools.lru_cache(maxsize=4096)
+def _spoken(earliest: dt.date, precision: str) -> str:
+    """RecordedDate.spoken, cached: a chronology has a few thousand dates, said many times over."""
+    if precision == "year":
+        return str(earliest.year)
+    if precision == "month":
+        return f"{earliest:%B %Y}"
+    return f"{earliest.day} {earliest:%B %Y}"
 
 
 def recorded(date: str | None, precision: str | None = None) -> RecordedDate | None:

@@ -154,9 +154,13 @@ def rank(snapshot: CaseSnapshot, families: dict[str, list[Item]]) -> tuple[dict[
         return (-d["score"], SEVERITY_ORDER[d["severity"]], d["period"]["earliest"] or "9999", d["type"],
                 d["agencies"], d["event_ids"])
 
-    ordered = {family: sorted((scored[id(i)] for i in items), key=key) for family, items in families.items()}
-    stories = [_story(snapshot, story, sorted((scored[id(i)] for i in items), key=key))
-               for story, items in members.items()]
+    keys = {ident: key(d) for ident, d in scored.items()}  # once per item, not once per list it is in
+
+    def in_order(items: list[Item]) -> list[dict[str, Any]]:
+        return [scored[id(i)] for i in sorted(items, key=lambda i: keys[id(i)])]
+
+    ordered = {family: in_order(items) for family, items in families.items()}
+    stories = [_story(snapshot, story, in_order(items)) for story, items in members.items()]
     stories.sort(key=lambda s: (-s["score"], SEVERITY_ORDER[s["severity"]], s["period"]["earliest"] or "9999",
                                 s["id"]))
     return ordered, stories
