@@ -11,7 +11,16 @@ import datetime as dt
 from collections import defaultdict
 
 from causalmap import vocab
-from causalmap.analysis.dates import CERTAIN, POSSIBLE, RecordedDate, chronological, elapsed_range, of_day, within
+from causalmap.analysis.dates import (
+    CERTAIN,
+    POSSIBLE,
+    DateIndex,
+    RecordedDate,
+    chronological,
+    elapsed_range,
+    of_day,
+    within,
+)
 from causalmap.analysis.gaps import a_kind
 from causalmap.analysis.items import LOWER, Item, days_word, listed, on, spoken
 from causalmap.analysis.rules import Rules
@@ -138,6 +147,9 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
     items = []
     for agency, events in sorted(by_agency.items()):
         dates = [e["when"] for e in events] + [case_end]
+        first_on: dict[RecordedDate, int] = {}  # the first of the agency's events on each date
+        for index, date in enumerate(dates):
+            first_on.setdefault(date, index)
         for before, after in zip(dates, dates[1:], strict=False):
             low, high = elapsed_range(before, after)
             if high <= silence_days:
@@ -151,7 +163,7 @@ def agency_silent(snapshot: CaseSnapshot, silence_days: int = 90) -> list[Item]:
             certain = low > silence_days
             length = days_word(low) if low == high else f"between {low} and {high} days"
             items.append(Item(
-                "agency_silent", "medium" if certain else "low", [agency], [events[dates.index(before)]["id"]],
+                "agency_silent", "medium" if certain else "low", [agency], [events[first_on[before]]["id"]],
                 before, after,
                 f"{snapshot.agency_name(agency)} recorded nothing for {length}, from "
                 f"{spoken(before)} to {spoken(after)}, while other agencies recorded {others} events.",
@@ -192,8 +204,7 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
     items = []
     for agency, events in sorted(_events_by_agency(snapshot).items()):
         missed = [e for e in events if e["kind"] in ("missed_appointment", "no_access_visit")]
-        sent = sorted(e["when"] for e in events if e["kind"] in vocab.COMMUNICATION_KINDS)
-        sent_starts = [d.earliest for d in sent]
+        sent = DateIndex(e for e in events if e["kind"] in vocab.COMMUNICATION_KINDS)
         reported_until = None
         for i in range(len(missed) - count + 1):
             run = missed[i:i + count]
@@ -203,10 +214,10 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
                 continue
             if reported_until and first.earliest <= reported_until:
                 continue
-            # the agency's communications that can fall within missed_days of the last (a bisect)
-            near = sent[bisect.bisect_left(sent_starts, last.earliest - _LONGEST_DATE):
-                        bisect.bisect_right(sent_starts, last.latest + dt.timedelta(days=missed_days))]
-            told = {within(last, d, missed_days) for d in near}
+            # the agency's communications that can fall within missed_days of the last (within
+            # says None of every other one)
+            near = sent.overlapping(last.earliest, last.latest + dt.timedelta(days=missed_days))
+            told = {within(last, d["when"], missed_days) for d in near}
             if CERTAIN in told:
                 continue
             certain = longest <= missed_days and POSSIBLE not in told
