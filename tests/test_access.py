@@ -53,8 +53,6 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, int, int, int, int]]]
     ("GET", "/queries"): ("/queries", None, (302, 200, 403, 403, 200)),
     ("GET", "/queries/<name>"): ("/queries/factor-categories", None, (302, 200, 403, 403, 200)),
     ("GET", "/api/queries/<name>"): ("/api/queries/factor-categories", None, (401, 200, 403, 403, 200)),
-    ("GET", "/queries"): ("/queries", None, (302, 200, 403, 403, 200)),
-    ("GET", "/queries/<name>"): ("/queries/factor-categories", None, (302, 200, 403, 403, 200)),
     ("GET", "/cases/<case_id>"): (f"/cases/{ON}", None, (302, 200, 200, 200, 404)),
     ("GET", "/cases/<case_id>/map"): (f"/cases/{ON}/map", None, (302, 200, 200, 200, 404)),
     ("GET", "/cases/<case_id>/records"): (f"/cases/{ON}/records", None, (302, 200, 200, 200, 404)),
