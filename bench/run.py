@@ -13,7 +13,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import analysis_bench, export_bench, import_bench, load_bench, overview_bench, queries_bench, ui_bench
+from bench import (
+    analysis_bench,
+    export_bench,
+    import_bench,
+    large_import_bench,
+    load_bench,
+    overview_bench,
+    queries_bench,
+    ui_bench,
+)
 from bench.server import bench_store
 
 
@@ -69,6 +78,10 @@ def main(which: list[str]) -> None:
                   f"bare vis-network page drawing the same data from static files: {r['bare_page_s']:.2f} s; "
                   f"ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
+            print(f"  a pan or wheel zoom until drawn again: median {r['move_median_ms']:.1f} ms, worst "
+                  f"{r['move_worst_ms']:.1f} ms (target 33 ms, two frames); floor, the bare page: median "
+                  f"{r['bare_move_median_ms']:.1f} ms, worst {r['bare_move_worst_ms']:.1f} ms; "
+                  f"ratio {r['move_ratio']:.1f}x")
         if not which or "load" in which:
             r = results["load"] = measured("load", lambda: load_bench.run(store, env))
             print(f"  {r['users']} simulated users against `causalmap serve` (gunicorn): {r['requests']:,} requests in "
@@ -111,6 +124,12 @@ def main(which: list[str]) -> None:
                       f"{q['floor_p50_ms']:5.1f} ms  ratio {q['ratio']:5.1f}x  rows {q['rows']:4}"
                       f"  indexes {','.join(q['indexes']) or '-'}"
                       + (f"  SCANS {','.join(q['scans'])}" if q["scans"] else ""))
+        if "large" in which:  # only when asked: minutes of work
+            r = results["large"] = measured("large", lambda: large_import_bench.run(store))
+            print(f"import of {r['events']:,} events into a new case (staged in batches, switched in one "
+                  f"transaction): {r['seconds']:.1f} s ({r['rows_per_s']:,.0f} rows/s), {r['stored_events']:,} "
+                  f"stored; floor, {r['floor_events']:,} events the same way: {r['floor_s']:.1f} s "
+                  f"({r['floor_rows_per_s']:,.0f} rows/s); per-row ratio {r['per_row_ratio']:.2f}x")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

@@ -224,14 +224,6 @@ def write_owner_only(path: Path, content: bytes) -> None:
     from causalmap.files import write_private
 
     check_writable(path)
-    if path.exists() and not path.is_file():
-        # A device or a pipe (/dev/null, /dev/stdout): write into it; never replace it with a file.
-        try:
-            with open(path, "wb") as out:
-                out.write(content)
-        except OSError as exc:
-            raise UsageError(f"{path}: could not write it ({exc.strerror})") from None
-        return
     try:
         write_private(path, content)
     except OSError as exc:

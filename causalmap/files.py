@@ -20,8 +20,13 @@ def write_private(path: Path, data: bytes) -> Path:
 
     The bytes go to a temporary file in the same directory, created 0600 from the start (no
     moment at which it is readable by others), which then replaces `path`. An existing file's
-    wider mode is not kept."""
+    wider mode is not kept. A target that is not a regular file (a device such as /dev/null, a
+    pipe) is written into, never replaced: as root, a rename would swap /dev/null for a file."""
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return path
     fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".partial")
     try:
         os.fchmod(fd, PRIVATE_FILE)

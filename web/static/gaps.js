@@ -38,7 +38,7 @@ const cmGaps = (() => {
         + (g.certainty === "possible" ? " · possible" : "");
       const button = cm.el("button", {type: "button", class: `sev-${g.severity}`, "data-type": g.type, "data-story": g.story || ""},
         cm.el("strong", {text: head}), cm.el("br"), g.explanation, why ? cm.el("small", {class: "why", text: `Why: ${why}.`}) : null);
-      button.addEventListener("click", () => focus(eventRefs(g), g.explanation));
+      button.addEventListener("click", () => focus(eventRefs(g), g.explanation, g));
       return cm.el("li", {}, button);
     }
     function render() {
