@@ -13,7 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import analysis_bench, export_bench, import_bench, large_import_bench, load_bench, ui_bench
+from bench import analysis_bench, export_bench, import_bench, load_bench, ui_bench
 from bench.server import bench_store
 
 
@@ -95,12 +95,6 @@ def main(which: list[str]) -> None:
             print(f"review report of a {r['report_events']:.0f}-event case: {r['report_s']:.2f} s (target < 10 s), "
                   f"{r['report_pages']:.0f} pages; floor, Graphviz drawing its two figures: "
                   f"{r['report_floor_s']:.2f} s; ratio {r['report_ratio']:.1f}x")
-        if "large" in which:  # only when asked: minutes of work
-            r = results["large"] = measured("large", lambda: large_import_bench.run(store))
-            print(f"import of {r['events']:,} events into a new case (staged in batches, switched in one "
-                  f"transaction): {r['seconds']:.1f} s ({r['rows_per_s']:,.0f} rows/s), {r['stored_events']:,} "
-                  f"stored; floor, {r['floor_events']:,} events the same way: {r['floor_s']:.1f} s "
-                  f"({r['floor_rows_per_s']:,.0f} rows/s); per-row ratio {r['per_row_ratio']:.2f}x")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")
