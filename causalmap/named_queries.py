@@ -240,8 +240,8 @@ def _check_scalar(param: Parameter, value: Any) -> Any:
     value = value.strip()
     if param.choices is not None and value not in param.choices:
         raise UsageError(f"{what}: {param.name} must be one of {', '.join(param.choices)}")
-    if kind in ("case", "item") and not vocab.ID_PATTERN.match(value):
-        raise UsageError(f"{what}: {param.name} must be an id (letters, digits, '.', '_', ':' or '-')")
+    if kind in ("case", "item") and not vocab.is_id(value):
+        raise UsageError(f"{what}: {param.name} must be an id; {vocab.ID_RULE}")
     if kind == "date":
         try:
             dt.date.fromisoformat(value)

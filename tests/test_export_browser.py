@@ -10,7 +10,7 @@ from pypdf import PdfReader
 
 from causalmap.export import export_document
 from causalmap.samples import sample_document
-from tests.test_browser import browser, open_map, page, sample, server, shot  # noqa: F401  (fixtures)
+from tests.test_browser import browser, open_map, page, sample, server, shot, wait_until  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -73,7 +73,7 @@ def test_the_redaction_list_is_edited_on_the_overview_and_used_by_the_menu(page,
     page.fill("#redaction-table tbody tr:last-child input[name=term]", "Ms R")
     page.fill("#redaction-table tbody tr:last-child input[name=replacement]", "the mother")
     page.click("#redaction-form button[type=submit]")
-    page.wait_for_function("document.getElementById('status').textContent.startsWith('Saved the redaction list')")
+    wait_until(page, "document.getElementById('status').textContent.startsWith('Saved the redaction list')")
     page.click("#redaction-add")
     page.fill("#redaction-table tbody tr:last-child input[name=term]", "K")
     page.fill("#redaction-table tbody tr:last-child input[name=replacement]", "Child K")
