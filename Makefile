@@ -38,7 +38,7 @@ lint: install
 bench: install  ## benchmarks against a floor measured in the same run
 	$(PY) -m bench.run
 
-mutation: install  ## mutation testing of causalmap/analysis with its fast in-memory tests (about an hour on 2 cores)
+mutation: install  ## mutation testing of causalmap/analysis with its fast in-memory tests (hours on 2 shared cores)
 	rm -rf mutants
 	nice $(BIN)/mutmut run --max-children 2 || true
 	$(BIN)/mutmut export-cicd-stats && cat mutants/mutmut-cicd-stats.json

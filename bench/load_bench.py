@@ -3,14 +3,15 @@
 Five realistic cases (100 to 500 events, with factors and causal links). Forty simulated
 panel members open the overview and the map pages, read the map data, the analysis and the
 agency network, and now and then edit a factor (read it, write it back with its version);
-ten analysts list and run the named queries across cases and read gap analyses. Each
+ten analysts list and run the named queries across cases. Each
 user does a fixed number of actions with a short pause between them, so the run is
 bounded in count and in time. Reported: throughput, p50/p95/p99 of reads and of writes,
 and errors (any status of 400 or more, or no answer). Target: reads p95 under 300 ms, no
 errors. Floor, in the same run: the same reads one at a time by a single user.
 
-Accounts: `headers()` is the one place a simulated user's request headers are made; when
-the server needs a login, add the user's token there.
+Accounts: every simulated user is a real account (panel members granted their case,
+analysts), signed in with an API token; `headers()` is the one place a request's headers
+are made.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ from typing import Any
 
 from bench.analysis_bench import generated_case
 from bench.import_bench import delete
+from causalmap.accounts.users import add_user, grant, issue_api_token
 from causalmap.interchange.case_json import import_case
 from causalmap.store import Store
+from causalmap.store.users import delete_user
 
 SIZES = (100, 200, 300, 400, 500)
 PANEL, ANALYSTS, ACTIONS = 40, 10, 20
@@ -49,9 +52,26 @@ class Sample:
     status: int
 
 
+TOKENS: dict[int, str] = {}
+
+
 def headers(user: int) -> dict[str, str]:
-    """The request headers of simulated user `user` (add `Authorization` here once logins land)."""
-    return {"Accept": "application/json", "X-Causalmap": "1"}
+    """The request headers of simulated user `user`: its API token."""
+    return {"Accept": "application/json", "Authorization": f"Bearer {TOKENS[user]}"}
+
+
+def make_accounts(store: Store, cases: list[str]) -> list[str]:
+    """An account and an API token per simulated user (user 0, the floor's, is an administrator)."""
+    names = []
+    for user in range(PANEL + ANALYSTS):
+        name = f"bench-user-{user}"
+        role = "administrator" if user == 0 else "panel_member" if user < PANEL else "analyst"
+        add_user(store, name, role, None)
+        if role == "panel_member":
+            grant(store, name, cases[user % len(cases)])
+        TOKENS[user] = issue_api_token(store, name, 1)["token"]
+        names.append(name)
+    return names
 
 
 def _request(base: str, user: int, path: str, method: str = "GET", body: Any = None) -> tuple[int, bytes]:
@@ -100,12 +120,9 @@ def analyst(base: str, user: int, cases: list[str], samples: list[Sample]) -> No
              ("named query", "/api/queries/unanswered-referrals-by-sector"),
              ("named query", "/api/queries/causal-paths-from-category?category=incidents_crises"),
              ("cases", "/api/cases")]
-    for _ in range(ACTIONS):
+    for _ in range(ACTIONS):  # analysts see the cross-case queries, never a case
         time.sleep(rng.uniform(*PAUSE))
-        if rng.random() < 0.2:
-            _timed(samples, base, user, "read", "gaps", f"/api/cases/{rng.choice(cases)}/analysis?which=gaps")
-        else:
-            _timed(samples, base, user, "read", *rng.choice(reads))
+        _timed(samples, base, user, "read", *rng.choice(reads))
 
 
 def _percentile(values: list[float], p: float) -> float:
@@ -121,7 +138,7 @@ def _free_port() -> int:
 
 def serve(env: dict[str, str], workers: int | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    command = [str(Path(sys.executable).parent / "causalmap"), "serve", "--port", str(port)]
+    command = [str(Path(sys.executable).parent / "causalmap"), "serve", "--port", str(port), "--no-login-link"]
     if workers:
         command += ["--workers", str(workers)]
     server = subprocess.Popen(command, env={**os.environ, **env}, stdout=subprocess.DEVNULL,
@@ -141,6 +158,7 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
     for case_id, n in zip(cases, SIZES, strict=True):
         delete(store, case_id)
         import_case(store, generated_case(n, 8, factors=PANEL + 10, links=n // 5), as_id=case_id)
+    names = make_accounts(store, cases)
     server, base = serve(env)
     try:
         floor: list[Sample] = []
@@ -163,6 +181,8 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
         server.wait(timeout=30)
         for case_id in cases:
             delete(store, case_id)
+        for name in names:
+            delete_user(store, name)
     reads = [s.seconds for s in samples if s.kind == "read"]
     writes = [s.seconds for s in samples if s.kind == "write"]
     errors = [s for s in samples if s.status >= 400]

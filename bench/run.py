@@ -13,7 +13,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench import analysis_bench, export_bench, import_bench, load_bench, ui_bench
+from bench import (
+    analysis_bench,
+    export_bench,
+    import_bench,
+    load_bench,
+    overview_bench,
+    queries_bench,
+    ui_bench,
+)
 from bench.server import bench_store
 
 
@@ -69,6 +77,10 @@ def main(which: list[str]) -> None:
                   f"bare vis-network page drawing the same data from static files: {r['bare_page_s']:.2f} s; "
                   f"ratio {r['page_ratio']:.1f}x")
             print(f"  switching to the free layout until physics stops: {r['free_layout_s']:.2f} s")
+            print(f"  a pan or wheel zoom until drawn again: median {r['move_median_ms']:.1f} ms, worst "
+                  f"{r['move_worst_ms']:.1f} ms (target 33 ms, two frames); floor, the bare page: median "
+                  f"{r['bare_move_median_ms']:.1f} ms, worst {r['bare_move_worst_ms']:.1f} ms; "
+                  f"ratio {r['move_ratio']:.1f}x")
         if not which or "load" in which:
             r = results["load"] = measured("load", lambda: load_bench.run(store, env))
             print(f"  {r['users']} simulated users against `causalmap serve` (gunicorn): {r['requests']:,} requests in "
@@ -95,6 +107,22 @@ def main(which: list[str]) -> None:
             print(f"review report of a {r['report_events']:.0f}-event case: {r['report_s']:.2f} s (target < 10 s), "
                   f"{r['report_pages']:.0f} pages; floor, Graphviz drawing its two figures: "
                   f"{r['report_floor_s']:.2f} s; ratio {r['report_ratio']:.1f}x")
+        if not which or "overview" in which:
+            r = results["overview"] = measured("overview", lambda: overview_bench.run(store))
+            print(f"  case overview of a {r['events']:,}-event case with its analysis stored, median of 10 loads:")
+            print(f"  floor, reading the case summary: {r['summary_ms']:.0f} ms")
+            print(f"  overview of the unchanged case: {r['cached_ms']:.0f} ms  ratio {r['ratio']:.1f}x (target: a few)")
+            print(f"  first load (analyses and stores): {r['first_s']:.2f} s  ratio {r['first_ratio']:.0f}x")
+        if not which or "queries" in which:
+            r = results["queries"] = measured("queries", lambda: queries_bench.run(store))
+            print(f"  named queries over {r['cases']:,} synthetic cases of {r['events']} events:")
+            print(f"  loading: {r['load_s']:.0f} s through the case import "
+                  f"({r['load_per_case_s'] * 1000:.0f} ms a case), storing their analyses {r['analyse_s']:.0f} s")
+            for name, q in r["queries"].items():
+                print(f"  {name:<40} p50 {q['p50_ms']:6.1f} ms  p95 {q['p95_ms']:6.1f} ms (target < 200)  floor p50 "
+                      f"{q['floor_p50_ms']:5.1f} ms  ratio {q['ratio']:5.1f}x  rows {q['rows']:4}"
+                      f"  indexes {','.join(q['indexes']) or '-'}"
+                      + (f"  SCANS {','.join(q['scans'])}" if q["scans"] else ""))
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

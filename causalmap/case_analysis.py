@@ -77,8 +77,32 @@ def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Par
     if families == DEFAULT_FAMILIES and parameters == Parameters().check():
         sectors = {a: str(r.get("sector") or "other") for a, r in snapshot.agencies.items()}
         gaps = [row for family in GAP_FAMILIES for row in gap_rows(result[family], family, sectors)]
-    store_analysis(store, case_id, key, revision, result, gaps)
+    overview = overview_of(result) if set(DEFAULT_FAMILIES) <= set(families) else None
+    store_analysis(store, case_id, key, revision, result, gaps, overview)
     return result
+
+
+def overview_of(result: dict[str, Any], first: int = 8) -> dict[str, Any]:
+    """What the case page shows of an analysis: items by family and severity, the top of the
+    ranking mixed across gaps, patterns and checks, and the leverage points."""
+    counts: dict[str, dict[str, int]] = {}
+    for family in ("gaps", "checks", "patterns"):
+        for item in result[family]:
+            counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
+    # Each list is already ordered by score; ties as the analysis orders them: severity, then date.
+    rank = {"high": 0, "medium": 1, "low": 2}
+    top = sorted(result["gaps"] + result["patterns"] + result["checks"],
+                 key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:first]
+    return {"counts": counts, "first": top, "leverage": result["causes"]["leverage"]}
+
+
+def case_overview(store: Store, case_id: str, rules_file: Path | None = None) -> dict[str, Any]:
+    """The overview of the default analysis: read alone from the store when the case is unchanged
+    (not the whole result), else from a fresh analysis, which is stored."""
+    _, overview = cached_analysis(store, case_id, default_key(rules_file), "overview")
+    if overview is not None:
+        return overview
+    return overview_of(analyse_case(store, case_id, "all", Parameters(), rules_file))
 
 
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:

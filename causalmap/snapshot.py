@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from causalmap.analysis.dates import recorded
+from causalmap.analysis.dates import chronological, recorded
 
 
 def day(date: str | None) -> dt.date | None:
@@ -43,6 +43,12 @@ class CaseSnapshot:
             # The date as recorded, an interval of days (analysis/dates.py); `day` is its
             # earliest day, kept for the algorithms that order by one day.
             record["when"] = recorded(record.get("date"), record.get("date_precision"))
+
+    def in_order(self) -> list[dict[str, Any]]:
+        """The events in the order the records allow (dates.chronological), computed once."""
+        if "in_order" not in self.derived:
+            self.derived["in_order"] = chronological(self.events.values())
+        return self.derived["in_order"]
 
     def node(self, ref: dict[str, str]) -> dict[str, Any] | None:
         """The record a {node, id} reference names."""

@@ -10,6 +10,7 @@ WHERE $category IS NULL OR f.category = $category
 MATCH p = (f)-[:CONTRIBUTED_TO]->{1,8}(o:Event)
 WHERE o.case_id = c.id AND o.kind IN $harm_kinds AND length(p) <= $max_length
 WITH c, STEPS(p) AS steps, SECTORS(p) AS sectors
+ORDER BY c.id
 RETURN steps, sectors, count(*) AS paths, count(DISTINCT c.id) AS cases, collect(DISTINCT c.id)[..20] AS case_ids
 ORDER BY paths DESC, cases DESC, steps
 LIMIT 100

@@ -4,8 +4,9 @@
 // columns: pattern:pattern_type, occurrences:int, cases:int, case_ids:list
 // shape: counts
 // reads: analysis
-MATCH (g:Gap {case_id: c.id}) WHERE g.revision = c.revision AND g.family = 'patterns'
+MATCH (g:Gap {case_id: c.id, family: 'patterns'}) WHERE g.revision = c.revision
   AND ($pattern IS NULL OR g.type = $pattern)
+WITH c, g ORDER BY c.id
 RETURN g.type AS pattern, count(g) AS occurrences, count(DISTINCT c.id) AS cases,
        collect(DISTINCT c.id)[..50] AS case_ids
 ORDER BY cases DESC, occurrences DESC, pattern

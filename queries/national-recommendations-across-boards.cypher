@@ -6,6 +6,7 @@
 MATCH (r:Recommendation {case_id: c.id, type: 'research_development'})
 OPTIONAL MATCH (r)-[:ADDRESSES]->(f:Finding)
 WITH c, r, coalesce(f.category, 'uncategorised') AS category
+ORDER BY c.board
 WITH category, count(DISTINCT c.board) AS boards, collect(DISTINCT c.board) AS board_names,
      count(DISTINCT r) AS recommendations, count(DISTINCT c.id) AS cases
 WHERE boards >= $min_boards

@@ -4,8 +4,8 @@
 // columns: from_sector:sector, to_sector:sector, unanswered:int, late:int, silent:int, total:int, cases:int
 // shape: counts
 // reads: analysis
-MATCH (g:Gap {case_id: c.id}) WHERE g.revision = c.revision
-  AND g.type IN ['unanswered_handoff', 'late_response', 'silent_pair']
+UNWIND ['unanswered_handoff', 'late_response', 'silent_pair'] AS gap_type
+MATCH (g:Gap {case_id: c.id, type: gap_type}) WHERE g.revision = c.revision
 WITH g.from_sector AS from_sector, g.to_sector AS to_sector,
      sum(CASE g.type WHEN 'unanswered_handoff' THEN 1 ELSE 0 END) AS unanswered,
      sum(CASE g.type WHEN 'late_response' THEN 1 ELSE 0 END) AS late,

@@ -5,7 +5,8 @@
 // columns: sector:sector, silences:int, cases:int
 // shape: counts
 // reads: analysis
-MATCH (h:Event {case_id: c.id}) WHERE h.kind IN $harm_kinds AND h.date IS NOT NULL
+UNWIND $harm_kinds AS harm_kind
+MATCH (h:Event {case_id: c.id, kind: harm_kind}) WHERE h.date IS NOT NULL
 WITH c, h, date(left(h.date + '-01-01', 10)) AS harm_day
 MATCH (g:Gap {case_id: c.id, type: 'agency_silent'}) WHERE g.revision = c.revision
   AND g.start <= toString(harm_day) AND g.end >= toString(harm_day - duration({months: $months}))

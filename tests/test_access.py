@@ -50,6 +50,8 @@ TABLE: dict[tuple[str, str], tuple[str, object, tuple[int, int, int, int, int]]]
     ("GET", "/api/cases/<case_id>/network"): (f"/api/cases/{ON}/network", None, (401, 200, 200, 200, 404)),
     ("GET", "/api/openapi.json"): ("/api/openapi.json", None, (200, 200, 200, 200, 200)),
     ("GET", "/api/queries"): ("/api/queries", None, (401, 200, 403, 403, 200)),
+    ("GET", "/queries"): ("/queries", None, (302, 200, 403, 403, 200)),
+    ("GET", "/queries/<name>"): ("/queries/factor-categories", None, (302, 200, 403, 403, 200)),
     ("GET", "/api/queries/<name>"): ("/api/queries/factor-categories", None, (401, 200, 403, 403, 200)),
     ("GET", "/cases/<case_id>"): (f"/cases/{ON}", None, (302, 200, 200, 200, 404)),
     ("GET", "/cases/<case_id>/map"): (f"/cases/{ON}/map", None, (302, 200, 200, 200, 404)),

@@ -134,3 +134,19 @@ def test_refresh_stale_analyses_only_the_changed_cases(store, new_case_id):
     assert refresh_stale(store, [first, second]) == []
     update_case(store, second, {"version": 1, "region": "Elsewhere"})
     assert refresh_stale(store, [first, second]) == [second]
+
+
+def test_the_overview_is_stored_with_the_analysis_and_read_alone(store, sample, client):
+    from causalmap.case_analysis import case_overview, overview_of
+
+    fresh_overview = overview_of(fresh(store, sample))
+    assert case_overview(store, sample) == fresh_overview  # computed (and stored) on the first call
+    assert store.read("MATCH (a:Analysis {case_id: $id}) RETURN a.overview IS NOT NULL AS kept", id=sample) == [
+        {"kept": True}]
+    assert case_overview(store, sample) == fresh_overview  # read back alone
+    assert sum(fresh_overview["counts"]["gaps"].values()) == len(fresh(store, sample)["gaps"])
+    assert len(fresh_overview["first"]) == 8 and {i["severity"] for i in fresh_overview["first"]} == {"high"}
+    page = client.get(f"/cases/{sample}").get_data(as_text=True)
+    assert fresh_overview["first"][0]["explanation"].split("'")[0][:40] in page.replace("&#39;", "'")
+    delete_item(store, sample, "event", "hv-20221011", 1)
+    assert case_overview(store, sample) == overview_of(fresh(store, sample)) != fresh_overview

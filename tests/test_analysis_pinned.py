@@ -469,19 +469,23 @@ def test_the_whole_agency_network_of_a_small_case():
                 ev("c", "2023-01-03", "hv", "referral", to=["csc"]),
                 ev("m1", "2023-01-04", "csc", "meeting", participants=["police", "hv"]),
                 ev("m2", "2023-01-05", "police", "core_group", participants=["csc"]),
-                ev("v", "2023-01-06", "hv", "home_visit"))
+                ev("v", "2023-01-06", "hv", "home_visit"),
+                ev("n", "2023-01-07", "hv", "notification", to=["school"]))  # the school never acts
     assert agency_network(snap) == {
         "agencies": [
             {"id": "csc", "name": "CSC", "sector": "children_social_care", "events": 1, "betweenness": 0.0,
              "articulation_point": False},
             {"id": "gp", "name": "GP", "sector": "health_primary", "events": 2, "betweenness": 0.0,
              "articulation_point": False},
-            {"id": "hv", "name": "HV", "sector": "health_community", "events": 2, "betweenness": 0.6667,
+            {"id": "hv", "name": "HV", "sector": "health_community", "events": 3, "betweenness": 0.8333,
              "articulation_point": True},
             {"id": "police", "name": "POLICE", "sector": "police", "events": 1, "betweenness": 0.0,
+             "articulation_point": False},
+            {"id": "school", "name": "SCHOOL", "sector": "education", "events": 0, "betweenness": 0.0,
              "articulation_point": False}],
         "communications": [{"from": "gp", "to": "hv", "count": 2, "kinds": {"information_sharing": 1, "referral": 1}},
-                           {"from": "hv", "to": "csc", "count": 1, "kinds": {"referral": 1}}],
+                           {"from": "hv", "to": "csc", "count": 1, "kinds": {"referral": 1}},
+                           {"from": "hv", "to": "school", "count": 1, "kinds": {"notification": 1}}],
         "meetings": [{"agencies": ["csc", "hv"], "count": 1}, {"agencies": ["csc", "police"], "count": 2},
                      {"agencies": ["hv", "police"], "count": 1}],
         "articulation_points": ["hv"],

@@ -222,3 +222,12 @@ def test_event_edits_follow_the_chronology_rules(client, sample):
         ("to_agencies", "only communications have recipients, not a home_visit"),
         ("to_agencies", "an agency cannot communicate with itself"),
         ("participants", "only meetings have participants, not a home_visit")]
+
+
+def test_a_new_agency_without_an_id_is_named_as_a_chronology_would_name_it(client, sample):
+    made = client.post(f"/api/cases/{sample}/agencies", json={"name": "St Mary's School", "sector": "education"})
+    assert (made.status_code, made.json["id"]) == (201, "st-mary-s-school")
+    # Near miss: any other kind still needs its id (the forms make one).
+    event = client.post(f"/api/cases/{sample}/events", json={"date": "2024-01-02", "kind": "contact",
+                                                             "description": "Seen", "agency": "st-mary-s-school"})
+    assert (event.status_code, event.json["errors"][0]["column"]) == (422, "id")

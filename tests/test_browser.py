@@ -41,12 +41,11 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, server, store, new_user):
-    """A page signed in as a new administrator through a one-time login link."""
+def signed_in(browser, server, store, new_user, width: int, height: int):
+    """A page of the given size signed in as a new administrator through a one-time login link."""
     from causalmap.accounts.users import add_user, issue_login_token
 
-    context = browser.new_context(viewport={"width": 1500, "height": 1000})
+    context = browser.new_context(viewport={"width": width, "height": height})
     opened = context.new_page()
     errors: list[str] = []
     opened.on("pageerror", lambda e: errors.append(str(e)))
@@ -60,6 +59,17 @@ def page(browser, server, store, new_user):
     yield opened
     context.close()
     assert errors == []
+
+
+@pytest.fixture
+def page(browser, server, store, new_user):
+    yield from signed_in(browser, server, store, new_user, 1500, 1000)
+
+
+@pytest.fixture
+def wide(browser, server, store, new_user):
+    """The issue's screen: 1440x900."""
+    yield from signed_in(browser, server, store, new_user, 1440, 900)
 
 
 @pytest.fixture
@@ -112,7 +122,7 @@ def test_filtering_by_agency_hides_its_events(page, server, sample):
 
 def test_a_causal_link_added_on_the_map_is_there_after_a_reload(page, server, sample):
     open_map(page, server, sample)
-    page.click("#add-link")
+    page.click("#pick-link")
 
     def click_node(node_id: str) -> None:
         page.locator("#network").scroll_into_view_if_needed()
@@ -174,7 +184,7 @@ def test_what_an_agency_knew_fades_what_it_did_not(page, server, sample):
     page.fill("#know-date", "2024-02-20")
     page.click("#know-show")
     wait_until(page, "causalmap.state.known !== null")
-    assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.15
+    assert page.evaluate("causalmap.nodes.get('event:prob-20240111').opacity") == 0.18
     assert page.evaluate("causalmap.nodes.get('event:nur-20240207').opacity") == 1
     shot(page, "06-knowledge")
 
@@ -195,6 +205,184 @@ def test_the_timeline_and_map_select_together_and_text_is_never_html(page, serve
     shot(page, "07-table")
 
 
+# -- the map a panel can read: measured through the page's own map object ---------------------------
+MEASURE = """() => {
+  const net = causalmap.network, ids = net.body.data.nodes.getIds();
+  const boxes = ids.map(id => ({id, ...net.getBoundingBox(id), ...net.getPositions([id])[id]}));
+  const items = causalmap.nodes.get(ids);
+  return {boxes, scale: net.getScale(), lanes: causalmap.layout.lanes,
+          fonts: [...new Set(items.map(n => n.font.size))], labels: items.filter(n => n.label.trim()).length,
+          rewrapped: items.filter(n => net.body.nodes[n.id].labelModule.lines.length !== n.label.split("\\n").length)
+                          .map(n => n.id),
+          page: document.documentElement.scrollHeight};
+}"""
+
+
+def measure(page) -> dict:
+    return page.evaluate(MEASURE)
+
+
+def overlaps(boxes: list[dict]) -> list[tuple[str, str]]:
+    ordered = sorted(boxes, key=lambda b: b["left"])
+    out = []
+    for i, a in enumerate(ordered):
+        for b in ordered[i + 1:]:
+            if b["left"] >= a["right"]:
+                break
+            if b["top"] < a["bottom"] and a["top"] < b["bottom"]:
+                out.append((a["id"], b["id"]))
+    return out
+
+
+def check_readable_map(page, snapshot_dates: dict[str, str], lanes_of: dict[str, str]) -> dict:
+    m = measure(page)
+    assert len(m["boxes"]) == len(snapshot_dates)
+    assert overlaps(m["boxes"]) == []
+    # Dated events left to right: a later date is never further left.
+    from causalmap.render.layout import placement_day
+
+    dated = sorted((placement_day(snapshot_dates[b["id"]]), b["x"]) for b in m["boxes"]
+                   if b["id"].startswith("event:"))
+    assert [x for _, x in dated] == sorted(x for _, x in dated)
+    # Lanes not interleaved: each agency's boxes lie inside its own lane, lanes in order.
+    lane_at = {lane["agency"]: (lane["top"], lane["bottom"]) for lane in m["lanes"]}
+    for b in m["boxes"]:
+        if b["id"] in lanes_of:
+            top, bottom = lane_at[lanes_of[b["id"]]]
+            assert top <= b["top"] and b["bottom"] <= bottom, b["id"]
+    tops = [lane["top"] for lane in m["lanes"]]
+    assert tops == sorted(tops)
+    # The first view's labels are readable at 1440x900 and the page is at most three screens.
+    assert m["fonts"] == [12] and 12 * m["scale"] >= 9
+    assert m["labels"] == len(m["boxes"])
+    assert m["rewrapped"] == []  # vis-network draws the server's lines as they are
+    assert m["page"] <= 3 * 900
+    return m
+
+
+def test_the_sample_map_opens_readable_with_nothing_on_top_of_anything(wide, server, sample):
+    document = sample_document()
+    dates = {f"event:{e['id']}": e["date"] for e in document["events"]}
+    dates |= {f"decision:{d['id']}": d.get("date") for d in document["decisions"]}
+    dates |= {f"factor:{f['id']}": None for f in document["factors"]}
+    lanes = {f"event:{e['id']}": e["agency"] for e in document["events"]}
+    lanes |= {f"decision:{d['id']}": d["agency"] for d in document["decisions"]}
+    open_map(wide, server, sample)
+    m = check_readable_map(wide, dates, lanes)
+    # The first view shows the outcome, with the weeks before it.
+    view = wide.evaluate("""() => { const n = causalmap.network, c = n.canvas.frame.canvas;
+        return [n.DOMtoCanvas({x: 0, y: 0}), n.DOMtoCanvas({x: c.clientWidth, y: c.clientHeight})]; }""")
+    outcome = next(b for b in m["boxes"] if b["id"] == "event:ed-20240405")
+    assert view[0]["x"] < outcome["left"] and outcome["right"] < view[1]["x"]
+    assert view[0]["y"] < outcome["top"] and outcome["bottom"] < view[1]["y"]
+    # Harm and the outcome stand out; an ordinary event does not.
+    harm = wide.evaluate("causalmap.nodes.get('event:ed-20240405')")
+    assert (harm["borderWidth"], harm["color"]["border"]) == (4, "#A4161A")
+    assert wide.evaluate("causalmap.nodes.get('event:hv-20220906').borderWidth") == 2
+    shot(wide, "08-first-view")
+    wide.screenshot(path=str(SHOTS / "08-first-view-page.png"), full_page=True)
+
+
+def test_a_generated_300_event_map_opens_readable_with_nothing_on_top_of_anything(wide, server, store, new_case_id,
+                                                                                   tmp_path):
+    from bench.generate import write_chronology
+    from causalmap.chronology import read_table
+    from causalmap.store.chronology import import_chronology
+
+    case_id = new_case_id("g300")
+    table = read_table(write_chronology(tmp_path / "g.csv", 300))
+    import_chronology(store, case_id, table)
+    events = store.read("MATCH (e:Event {case_id: $c}) RETURN e.id AS id, e.date AS date, e.agency AS agency",
+                        c=case_id)
+    decisions = store.read("MATCH (d:Decision {case_id: $c}) RETURN d.id AS id, d.date AS date, d.agency AS agency",
+                           c=case_id)
+    dates = {f"event:{e['id']}": e["date"] for e in events} | {f"decision:{d['id']}": d["date"] for d in decisions}
+    lanes = {f"event:{e['id']}": e["agency"] for e in events} | {f"decision:{d['id']}": d["agency"] for d in decisions}
+    open_map(wide, server, case_id)
+    m = check_readable_map(wide, dates, lanes)
+    assert len(m["lanes"]) == 15
+    # Beyond nine agencies colour is not the only cue: the repeats carry a border pattern.
+    legend = wide.locator("#legend li").all_inner_texts()
+    assert len(legend) == 15 and sum(t.endswith("(dashed border)") for t in legend) == 6
+    shot(wide, "09-generated-300")
+
+
+def test_zooming_out_shortens_then_hides_labels_but_keeps_the_axis(wide, server, sample):
+    open_map(wide, server, sample)
+    label = "causalmap.nodes.get('event:ed-20240405').label"
+    assert wide.evaluate(label).split("\n") == ["Outcome: K seriously injured", "(head injury and older rib",
+                                                 "fractures); discharged from..."]
+    wide.evaluate("causalmap.network.moveTo({scale: 0.5}); causalmap.network.emit('zoom', {})")
+    assert wide.evaluate(label) == "Outcome: K seriously injured..."
+    wide.evaluate("causalmap.network.moveTo({scale: 0.2}); causalmap.network.emit('zoom', {})")
+    assert wide.evaluate(label) == " "
+    shot(wide, "10-zoomed-out")
+    wide.evaluate("causalmap.network.moveTo({scale: 1}); causalmap.network.emit('zoom', {})")
+    assert wide.evaluate(label).startswith("Outcome: K seriously injured\n")
+
+
+def test_selecting_an_item_shows_its_words_and_fades_what_is_not_in_its_chain(page, server, sample):
+    open_map(page, server, sample)
+    page.click("#table-toggle")
+    page.click("#node-table-wrap button:text-is('Advise Ms R to see her GP about low mood')")
+    details = page.inner_text("#details")
+    assert page.inner_text("#details h3") == "Decision, 6 September 2022"
+    assert page.inner_text("#details h3 + p") == "Advise Ms R to see her GP about low mood"
+    assert "Ashdown Health Visiting" in details and "decision:" not in details.split("Reference")[0]
+    focus = page.get_attribute("body", "data-focus").split()
+    assert "decision:hv-20220906-decision" in focus and "event:hv-20220906" in focus
+    assert page.evaluate("causalmap.nodes.get('event:ed-20240405').opacity") == 0.18
+    assert page.evaluate("causalmap.nodes.get('event:hv-20220906').opacity") == 1
+    page.click("#focus-clear")
+    assert page.evaluate("causalmap.nodes.get('event:ed-20240405').opacity") == 1
+
+
+def test_a_causal_link_can_be_added_from_the_keyboard_alone(page, server, sample, store):
+    open_map(page, server, sample)
+    # The map itself: focused with Tab, the arrow keys pan it.
+    page.focus("#network .vis-network")
+    before = page.evaluate("causalmap.network.getViewPosition().x")
+    page.keyboard.down("ArrowRight")
+    page.wait_for_timeout(300)
+    page.keyboard.up("ArrowRight")
+    assert page.evaluate("causalmap.network.getViewPosition().x") > before
+    page.focus("#add-link")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("#editor[open]")
+    assert page.evaluate("document.activeElement.id") == "filter-cause"
+    assert page.evaluate("document.getElementById('field-id').readOnly") is True
+    page.keyboard.type("GP about low mood")
+    assert page.input_value("#field-cause") == "decision:hv-20220906-decision"
+    page.focus("#filter-effect")
+    page.keyboard.type("seriously injured")
+    assert page.input_value("#field-effect") == "event:ed-20240405"
+    page.click("#editor-save")
+    page.wait_for_selector("#editor", state="hidden")
+    links = store.read("MATCH (a {id: 'hv-20220906-decision'})-[r:CONTRIBUTED_TO {case_id: $c}]->(b) "
+                       "RETURN b.id AS effect, r.strength AS strength", c=sample)
+    assert links == [{"effect": "ed-20240405", "strength": "moderate"}]
+
+
+def test_the_timeline_is_one_tab_stop_with_arrow_keys_inside(page, server, sample):
+    open_map(page, server, sample)
+    assert page.locator("#timeline [tabindex]").count() == 1
+    page.focus("#timeline-body")
+    page.keyboard.press("Home")
+    assert page.evaluate("causalmap.state.selected") is None
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    assert page.evaluate("causalmap.state.selected") == "event:gp-20220920"
+    assert page.locator("#timeline circle.selected").count() == 1
+    names = page.locator("#timeline-names .tl-name")
+    assert names.count() == 9 and names.first.inner_text() == "Ashdown Social Care"
+    # The names stay at the left while the timeline scrolls to the end of the case.
+    page.evaluate("document.getElementById('timeline').scrollLeft = 0")
+    left = page.locator("#timeline").bounding_box()["x"]
+    page.evaluate("document.getElementById('timeline').scrollLeft = 100000")
+    assert page.evaluate("document.getElementById('timeline').scrollLeft") > 500
+    assert abs(names.first.bounding_box()["x"] - left) <= 2
+
+
 # -- the gap list and what to read first (issue 10) ------------------------------------------
 def gaps_of(client, case_id):
     return client.get(f"/api/cases/{case_id}/analysis?which=gaps").get_json()
@@ -210,7 +398,7 @@ def test_the_gap_list_is_grouped_by_story_in_score_order(page, server, sample, c
     assert page.eval_on_selector_all("#gap-list li.story button", "els => els.map(e => e.dataset.story)") == [
         g["story"] for s in stories for g in shown if g["story"] == s]
     assert page.inner_text("#gaps-count") == (f"{len(shown)} of {len(result['gaps'])} gaps shown, in "
-                                              f"{len(stories)} stories.")
+                                              f"{len(stories)} {'story' if len(stories) == 1 else 'stories'}.")
     first = page.locator("#gap-list li.story summary").first.inner_text()
     story = next(s for s in result["stories"] if s["id"] == stories[0])
     assert first.startswith(story["title"])
@@ -277,7 +465,42 @@ def test_read_these_first_is_the_top_of_the_ranking_across_types(page, server, s
     assert items.nth(0).inner_text().startswith(
         f"{top[0]['severity'].upper()} · {top[0]['type'].replace('_', ' ')} · score {top[0]['score']}")
     assert len({i["type"] for i in top}) > 1  # mixed across types
+    page.locator("#read-first").scroll_into_view_if_needed()
     shot(page, "08-read-first")
+
+
+def test_the_records_forms_make_the_ids(page, server, sample, client):
+    page.goto(f"{server}/cases/{sample}/records")
+    page.click("button.add[data-section=events]")
+    page.wait_for_selector("#editor[open]")
+    made = page.input_value("#field-id")
+    assert made.startswith("ev-") and page.evaluate("document.getElementById('field-id').readOnly") is True
+    page.fill("#field-date", "2024-01-02")
+    page.select_option("#field-kind", "contact")
+    page.fill("#field-description", "Seen at home")
+    page.select_option("#field-agency", "little-oaks-nursery")
+    page.click("#editor-save")
+    page.wait_for_selector("#editor", state="hidden")
+    assert client.get(f"/api/cases/{sample}/events/{made}").json["description"] == "Seen at home"
+    page.click("button.add[data-section=agencies]")
+    assert page.input_value("#field-id") == "" and page.get_attribute("#field-id", "placeholder") == \
+        "made from the name when saved"
+
+
+def test_the_overview_moves_the_map_and_the_time_layout_comes_back_after_the_free_one(page, server, sample):
+    open_map(page, server, sample)
+    start = page.evaluate("causalmap.network.getViewPosition()")
+    page.locator("#overview").click(position={"x": 5, "y": 35})  # the start of the case
+    moved = page.evaluate("causalmap.network.getViewPosition()")
+    assert moved["x"] < start["x"] - 1000
+    assert page.evaluate("causalmap.network.getScale()") == 1  # the zoom is kept
+    placed = page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']")
+    page.evaluate("() => { document.body.dataset.mapReady = 'false'; }")
+    page.check("input[name=layout][value=free]")
+    page.wait_for_selector("body[data-map-ready=true]", timeout=60000)
+    assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") != placed
+    page.check("input[name=layout][value=time]")
+    assert page.evaluate("causalmap.network.getPositions(['event:hv-20220906'])['event:hv-20220906']") == placed
 
 
 def test_signing_in_with_a_password_and_out_again(browser, server, store, new_user, sample):

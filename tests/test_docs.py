@@ -23,3 +23,11 @@ def test_every_command_is_in_the_cli_reference():
         subcommands = getattr(command, "commands", None)
         for full in ([f"{name} {sub}" for sub in subcommands] if subcommands else [name]):
             assert f"`causalmap {full}" in text, full
+
+
+def test_every_named_query_is_in_the_analysts_guide():
+    from causalmap.named_queries import load_queries
+
+    text = (DOCS / "analysts.md").read_text()
+    for name in load_queries():
+        assert f"| `{name}` |" in text, name

@@ -264,10 +264,20 @@ def test_exports_are_readable_by_their_owner_only_whatever_the_umask(cli, sample
     assert stat.S_IMODE((tmp_path / "case.json").stat().st_mode) == 0o600
 
 
-def test_a_device_is_written_into_never_replaced(cli, sample_case):
-    ran = cli("export", sample_case, "--format", "csv", "-o", "/dev/null")
+def test_a_pipe_or_device_is_written_into_never_replaced(cli, sample_case, tmp_path):
+    # As `-o /dev/null` would be: renaming a file over it would replace the device for everyone.
+    import threading
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    ran = cli("export", sample_case, "--format", "csv", "-o", str(pipe))
+    reader.join(timeout=60)
     assert ran.code == 0
-    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    assert stat.S_ISFIFO(os.stat(pipe).st_mode)
+    assert received[0].startswith(b"date,agency,kind,description,event_id")
 
 
 CONTENT_TYPES = {"json": "application/json", "csv": "text/csv; charset=utf-8", "graphml": "application/graphml+xml",

@@ -15,7 +15,7 @@ from builder import case, ev, factor, link
 from bench.generate import write_chronology
 from causalmap.chronology import check_chronology, read_table
 from causalmap.interchange.case_json import chronology_sections
-from causalmap.render.layout import CHARS_PER_LINE, NODE_HEIGHT, NODE_WIDTH, placement_day, time_layout
+from causalmap.render.layout import NODE_HEIGHT, NODE_WIDTH, TEXT_WIDTH, placement_day, text_width, time_layout
 from causalmap.samples import sample_document
 from causalmap.snapshot import CaseSnapshot
 
@@ -74,7 +74,7 @@ def check_layout(layout: dict[str, Any], snapshot: CaseSnapshot) -> None:
                        else (where[n["lane"]]["top"], where[n["lane"]]["bottom"]))
         assert top <= n["y"] - n["height"] / 2 and n["y"] + n["height"] / 2 <= bottom, key
         assert 0 <= n["x"] - n["width"] / 2 and n["x"] + n["width"] / 2 <= layout["width"], key
-        assert 1 <= len(n["lines"]) <= 3 and all(len(line) <= CHARS_PER_LINE for line in n["lines"]), key
+        assert 1 <= len(n["lines"]) <= 3 and all(text_width(line) <= TEXT_WIDTH for line in n["lines"]), key
 
 
 def test_the_sample_is_laid_out_with_nothing_on_top_of_anything(tmp_path):
@@ -112,10 +112,10 @@ def test_same_day_events_stack_in_their_lane_and_lanes_grow_to_fit():
     nodes = layout["nodes"]
     assert {nodes[k]["x"] for k in ("event:a", "event:b", "event:c", "event:e")} == {nodes["event:a"]["x"]}
     ys = sorted(nodes[k]["y"] for k in ("event:a", "event:b", "event:c"))
-    assert ys[1] - ys[0] == ys[2] - ys[1] == NODE_HEIGHT + 12
+    assert ys[1] - ys[0] == ys[2] - ys[1] == NODE_HEIGHT + 14
     police = next(lane for lane in layout["lanes"] if lane["agency"] == "police")
     gp = next(lane for lane in layout["lanes"] if lane["agency"] == "gp")
-    assert police["bottom"] - police["top"] == 2 * 12 + 3 * NODE_HEIGHT + 2 * 12
+    assert police["bottom"] - police["top"] == 2 * 12 + 3 * NODE_HEIGHT + 2 * 14
     assert gp["bottom"] - gp["top"] == 2 * 12 + NODE_HEIGHT
     # Near miss: an event far enough along shares the first row.
     assert nodes["event:d"]["y"] == ys[0]
@@ -156,6 +156,7 @@ def test_labels_are_wrapped_to_the_box_and_cut_after_three_lines():
     short = dict(ev("b", "2024-02-02", "police", "outcome"), description="Child harmed")
     layout = time_layout(case(long, short))
     assert layout["nodes"]["event:a"]["lines"] == ["word word word word word", "word word word word word",
-                                                    "word word word word wor…"]
+                                                    "word word word word word..."]
+    assert text_width("word word word word word") == 143.364 <= TEXT_WIDTH < text_width("word " * 5 + "word")
     assert layout["nodes"]["event:b"]["lines"] == ["Outcome: Child harmed"]
     assert layout["nodes"]["event:b"]["width"] == NODE_WIDTH

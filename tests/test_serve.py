@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -62,6 +63,9 @@ def test_serve_runs_gunicorn_with_the_workers_asked_for_on_loopback(served, admi
         asked = urllib.request.Request(f"http://127.0.0.1:{port}/", headers={"Authorization": f"Bearer {admin_token}"})
         with urllib.request.urlopen(asked, timeout=10) as page:
             assert page.status == 200 and b"<html" in page.read().lower()
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/cases", timeout=10)
+        assert refused.value.code == 401
 
 
 def test_serve_stops_cleanly_and_says_how_it_serves(served):

@@ -11,8 +11,7 @@ from causalmap.web.forms import FORMS, SECTION_TITLES
 from flask import Blueprint, abort, render_template, send_from_directory
 
 from causalmap import vocab
-from causalmap.analysis.report import Parameters
-from causalmap.case_analysis import analyse_case
+from causalmap.case_analysis import case_overview
 from causalmap.store.cases import case_summary, list_cases
 from causalmap.store.redactions import read_redactions
 
@@ -43,19 +42,10 @@ def cases():  # type: ignore[no-untyped-def]
 @pages.get("/cases/<case_id>")
 def case(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
-    analysis = analyse_case(get_store(), case_id, "all", Parameters(), get_settings().rules_file)
-    counts: dict[str, dict[str, int]] = {}
-    for family in ("gaps", "checks", "patterns"):
-        for item in analysis[family]:
-            counts.setdefault(family, {"high": 0, "medium": 0, "low": 0})[item["severity"]] += 1
-    # The top of the ranking, mixed across gaps, patterns and checks (each list is already
-    # ordered by score; ties as the analysis orders them: severity, then date).
-    rank = {"high": 0, "medium": 1, "low": 2}
-    first = sorted(analysis["gaps"] + analysis["patterns"] + analysis["checks"],
-                   key=lambda i: (-i["score"], rank[i["severity"]], i["period"]["earliest"] or "9999"))[:8]
+    overview = case_overview(get_store(), case_id, get_settings().rules_file)
     terms = [t.as_dict() for t in read_redactions(get_store(), case_id)] if _can_export() else []
-    return render_template("case.html", summary=summary, case=summary["case"], counts=counts, first=first,
-                           leverage=analysis["causes"]["leverage"], typology=vocab.TYPOLOGY,
+    return render_template("case.html", summary=summary, case=summary["case"], counts=overview["counts"],
+                           first=overview["first"], leverage=overview["leverage"], typology=vocab.TYPOLOGY,
                            review_kinds=vocab.REVIEW_KINDS, statuses=vocab.CASE_STATUSES,
                            redactions=terms, redaction_count=len(terms), can_export=_can_export())
 
@@ -81,6 +71,20 @@ def _can_export() -> bool:
 def records(case_id: str):  # type: ignore[no-untyped-def]
     summary = case_summary(get_store(), case_id)
     return render_template("records.html", case=summary["case"], forms=FORMS, titles=SECTION_TITLES)
+
+
+@pages.get("/queries")
+@pages.get("/queries/<name>")
+def queries(name: str | None = None):  # type: ignore[no-untyped-def]
+    """The analysts' queries: each with a form built from its declared parameters; results drawn
+    in the browser (queries.js) from /api/queries/NAME as a table, bar chart or path graph."""
+    from causalmap.named_queries import get_query, load_queries
+    from causalmap.store.cases import case_facets
+
+    chosen = get_query(name) if name else None
+    return render_template("queries.html", queries=load_queries(), chosen=chosen,
+                           facets=case_facets(get_store()) if chosen else None,
+                           typology=vocab.TYPOLOGY)
 
 
 def error_page(status: int, title: str, detail: str) -> tuple[str, int]:

@@ -53,13 +53,17 @@ def harm_after(snapshot: CaseSnapshot, when: RecordedDate | None, days: int = HA
     return harm[bisect.bisect_right(starts, when.latest):bisect.bisect_right(starts, limit)]
 
 
-def _csc_of(snapshot: CaseSnapshot, csc: list[str], when: RecordedDate) -> str:
+def _csc_of(snapshot: CaseSnapshot, csc: list[str], when: RecordedDate,
+            csc_events: list[dict[str, Any]] | None = None) -> str:
     """The children's social care agency the concern was for: the one that last recorded
-    anything on or before the concern, else the first to act after it."""
-    before = [e for e in snapshot.events.values() if e["agency"] in csc and e["when"].earliest <= when.latest]
+    anything on or before the concern, else the first to act after it (`csc_events`: the
+    social care agencies' events, when asked many times)."""
+    if csc_events is None:
+        csc_events = [e for e in snapshot.events.values() if e["agency"] in csc]
+    before = [e for e in csc_events if e["when"].earliest <= when.latest]
     if before:
         return max(before, key=lambda e: (e["when"], e["id"]))["agency"]
-    after = [e for e in snapshot.events.values() if e["agency"] in csc]
+    after = csc_events
     return min(after, key=lambda e: (e["when"], e["id"]))["agency"] if after else csc[0]
 
 
@@ -93,12 +97,13 @@ def concerns_not_referred(snapshot: CaseSnapshot, rules: Rules, flow: Informatio
     window = rules.concern_referral
     found: dict[tuple[str, str], list[tuple[dict[str, Any], str]]] = {}
     harm_list = harm_events(snapshot)
+    csc_events = [e for e in snapshot.events.values() if e["agency"] in csc]  # once, not per concern
     for event in sorted(snapshot.events.values(), key=lambda e: (e["when"], e["id"])):
         if event["agency"] in csc or not event["when"] or not is_concern(event):
             continue
         certainty = _referred(flow, rules, event["agency"], event["when"], csc)
         if certainty:
-            key = (event["agency"], _csc_of(snapshot, csc, event["when"]))
+            key = (event["agency"], _csc_of(snapshot, csc, event["when"], csc_events))
             found.setdefault(key, []).append((event, certainty))
     items = []
     for (agency, social_care), concerns in sorted(found.items(), key=lambda kv: (kv[1][0][0]["when"], kv[0])):

@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from causalmap import vocab
-from causalmap.analysis.dates import CERTAIN, POSSIBLE, chronological
+from causalmap.analysis.dates import CERTAIN, POSSIBLE
 from causalmap.analysis.graphs import InformationFlow
 from causalmap.analysis.items import LOWER, Item, on, quoted
 from causalmap.errors import NotFound
@@ -29,7 +29,7 @@ def knowledge(snapshot: CaseSnapshot, agency: str, on: dt.date, flow: Informatio
                        f"{', '.join(sorted(snapshot.agencies))}")
     flow = flow or InformationFlow(snapshot)
     events = []
-    for event in chronological(snapshot.events.values()):  # never a reply before what it answers
+    for event in snapshot.in_order():  # never a reply before what it answers
         known = flow.reached(event["source"], event["day"], agency, on)
         events.append({"id": event["id"], "date": event["date"], "agency": event["agency"],
                        "source": event["source"], "kind": event["kind"], "known": known})

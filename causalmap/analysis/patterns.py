@@ -26,7 +26,7 @@ _LONGEST_DATE = dt.timedelta(days=366)  # a year-only date spans at most this
 
 def _events_by_agency(snapshot: CaseSnapshot) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = defaultdict(list)
-    for event in chronological(snapshot.events.values()):
+    for event in snapshot.in_order():
         out[event["agency"]].append(event)
     return out
 
@@ -168,7 +168,7 @@ def disagreement_without_escalation(snapshot: CaseSnapshot) -> list[Item]:
     # _after looks only at the latest "earliest" and the latest "latest": keep those two.
     escalations = {a: [max(ws), max(ws, key=lambda w: w.latest)] for a, ws in every.items()}
     items = []
-    for event in chronological(snapshot.events.values()):
+    for event in snapshot.in_order():
         if not event.get("disputed"):
             continue
         disputer = event["source"]

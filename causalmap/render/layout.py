@@ -13,8 +13,8 @@ and a case always looks the same. The result of :func:`time_layout` is plain dat
 - contributory factors have no date: they sit in a band of their own above the lanes,
   each over the earliest thing it feeds (through other factors if need be), stacked in
   rows so none overlaps another; factors feeding nothing line up from the left;
-- every box has the same width and height; its label is wrapped to a fixed number of
-  characters per line, at most three lines.
+- every box has the same width and height; its label is wrapped to a fixed width
+  (measured with Arial's metrics), at most three lines.
 
 Coordinates are pixels at zoom 1, y growing downwards, ``x``/``y`` the centre of a box
 (as vis-network and Graphviz's ``pos`` both expect; Graphviz's y grows upwards, so an
@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import textwrap
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,17 +32,17 @@ from causalmap import vocab
 from causalmap.render.palette import agency_colours
 from causalmap.snapshot import CaseSnapshot
 
-__all__ = ["time_layout", "placement_day", "node_lines", "NODE_WIDTH", "NODE_HEIGHT", "FONT_SIZE", "LINE_HEIGHT"]
+__all__ = ["time_layout", "placement_day", "node_lines", "text_width", "NODE_WIDTH", "NODE_HEIGHT",
+           "FONT_SIZE", "LINE_HEIGHT"]
 
 FONT_SIZE = 12          # px at zoom 1; the map opens at a zoom where this is at least 9 px
-LINE_HEIGHT = 15        # px per label line
+LINE_HEIGHT = 15        # px per label line: Graphviz's spacing; vis-network sets 12 px lines, centred
 PADDING = 6             # px between a box's border and its text
-CHARS_PER_LINE = 24     # wrap width: 24 characters of 12 px Arial fit in the box's text width
 MAX_LINES = 3
 NODE_WIDTH = 176        # px, every box
 NODE_HEIGHT = 2 * PADDING + MAX_LINES * LINE_HEIGHT + 4
-GAP_X = 14              # px between boxes side by side in a row
-GAP_Y = 12              # px between rows
+GAP_X = 16              # px between boxes side by side in a row
+GAP_Y = 14              # px between rows
 LANE_PAD = 12           # px above the first and below the last row of a lane
 LEFT = 210              # px kept free at the left for lane names
 MIN_PX_PER_DAY, MAX_PX_PER_DAY, TARGET_WIDTH = 1.5, 8.0, 4000.0
@@ -72,14 +71,61 @@ def placement_day(date: str | None) -> float | None:
     return first + (dt.date(parts[0], 12, 31).toordinal() - first) / 2
 
 
+# Advance widths of Helvetica, which Arial and Liberation Sans share, in 1/1000 em, for
+# printable ASCII (space to tilde); anything else counts as a digit's width.
+_WIDTHS = (278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, *(556,) * 10,
+           278, 278, 584, 584, 584, 556, 1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833,
+           722, 778, 667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, 333, 556,
+           556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, 556, 556, 333, 500, 278, 556,
+           500, 722, 500, 500, 500, 334, 260, 334, 584)
+_OTHER_WIDTHS = {"…": 1000, "’": 222, "‘": 222, "“": 333, "”": 333, "–": 556, "—": 1000}
+ELLIPSIS = "..."  # three full stops: the "…" glyph falls back to a taller font in some browsers
+TEXT_WIDTH = NODE_WIDTH - 2 * PADDING - 6  # px a label line may take: a little under the box's text width
+
+
+_ADVANCE = {chr(32 + i): w for i, w in enumerate(_WIDTHS)} | _OTHER_WIDTHS
+
+
+def text_width(text: str, size: float = FONT_SIZE) -> float:
+    """The width in px of text set in Arial at `size` px (Helvetica's metrics, no kerning)."""
+    return sum(_ADVANCE.get(char, 556) for char in text) * size / 1000
+
+
 def node_lines(text: str | None, prefix: str = "") -> list[str]:
-    """A label wrapped to the box: at most three lines, the last cut with an ellipsis."""
-    words = prefix + " ".join((text or "(no description)").split())
-    lines = textwrap.wrap(words, CHARS_PER_LINE, break_long_words=True, break_on_hyphens=False)
+    """A label wrapped to the box's width: at most three lines, the last cut with "...".
+
+    Lines are measured with Arial's metrics, so the browser and Graphviz never wrap them
+    again; the prefix (say "Outcome: ") is left out when the text already starts with it.
+    """
+    words = " ".join((text or "(no description)").split())
+    if not words.casefold().startswith(prefix.casefold()):
+        words = prefix + words
+    lines: list[str] = []
+    line, width, space = "", 0.0, text_width(" ")
+    for word in words.split(" "):
+        if len(lines) > MAX_LINES:
+            break
+        word_width = text_width(word)
+        if line and width + space + word_width <= TEXT_WIDTH:
+            line, width = f"{line} {word}", width + space + word_width
+            continue
+        if line:
+            lines.append(line)
+        while word_width > TEXT_WIDTH:  # a word longer than a line is cut
+            cut = len(word)
+            while text_width(word[:cut]) > TEXT_WIDTH:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+            word_width = text_width(word)
+        line, width = word, word_width
+    lines.append(line)
     if len(lines) > MAX_LINES:
         last = lines[MAX_LINES - 1]
-        lines = lines[:MAX_LINES - 1] + [(last[:CHARS_PER_LINE - 1].rstrip() + "…")]
-    return lines or [""]
+        while last and text_width(last + ELLIPSIS) > TEXT_WIDTH:
+            last = last[:-1]
+        lines = lines[:MAX_LINES - 1] + [last.rstrip() + ELLIPSIS]
+    return lines
 
 
 @dataclass

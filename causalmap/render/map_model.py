@@ -1,9 +1,11 @@
-"""The causal map's data for vis-network, assembled with pyvis.
+"""The causal map's data for vis-network: nodes placed by the time layout, edges via pyvis.
 
-pyvis builds the node and edge options (shape per kind, colour, edge style per relation
-and strength); the page draws them with the vis-network that pyvis ships, served from
-the project. Tooltips are plain text (vis-network 9 renders string titles as text, never
-HTML), and the page never puts user text into HTML either.
+Every node is a box at its place in the server's time layout (causalmap.render.layout, the
+positions the diagram exports draw), with its words for the side panel and tooltips.
+Nodes are plain dicts (pyvis's add_node searches a list per node, quadratic on a
+2,000-node case); pyvis builds the edge options (style per relation and strength). The
+page draws them with the vis-network that pyvis ships, served from the project, and makes
+tooltips from DOM text nodes, so user text never becomes HTML.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from causalmap import vocab
 from causalmap.analysis.gaps import unanswered_handoffs
 from causalmap.analysis.items import as_text
 from causalmap.analysis.patterns import agency_silent
-from causalmap.render.palette import NEUTRAL, OKABE_ITO, agency_colours
+from causalmap.render.layout import time_layout
+from causalmap.render.palette import NEUTRAL, OKABE_ITO
+from causalmap.render.wording import date_in_words, kind_in_words
 from causalmap.snapshot import CaseSnapshot
 
-SHAPES = {"event": "dot", "harm": "star", "decision": "square", "factor": "diamond"}
+SHAPES = {"event": "box", "decision": "box", "factor": "box"}
+RADIUS = {"event": 5, "decision": 0, "factor": 5}  # vis-network counts the radius into a box's bounds
 EDGE_STYLES = {
     "CONTRIBUTED_TO": {"color": "#222222", "dashes": False},
     "RESPONDS_TO": {"color": "#777777", "dashes": [2, 4]},
@@ -27,11 +32,6 @@ EDGE_STYLES = {
     "MADE_AT": {"color": "#999999", "dashes": False},
 }
 WIDTHS = {"weak": 1, "moderate": 3, "strong": 5}
-
-
-def _short(text: str | None, limit: int = 40) -> str:
-    text = " ".join((text or "").split())
-    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _episodes_of(snapshot: CaseSnapshot) -> dict[str, list[str]]:
@@ -43,43 +43,49 @@ def _episodes_of(snapshot: CaseSnapshot) -> dict[str, list[str]]:
 
 
 def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = None) -> dict[str, Any]:
+    """The map's nodes, edges, lanes and axis; `layout` is a panel's saved free layout.
+
+    Every node carries its place in the time layout (timeX, timeY: the same positions
+    the diagram exports use) and its words for the side panel and tooltips.
+    """
     layout = layout or {}
-    colours = agency_colours(list(snapshot.agencies))
+    placed = time_layout(snapshot)
+    lanes = {lane["agency"]: lane for lane in placed["lanes"]}
     episodes = _episodes_of(snapshot)
     net = Network(directed=True, cdn_resources="remote")
+    nodes: list[dict[str, Any]] = []
 
-    def add(key: str, kind: str, record: dict[str, Any], shape: str, label: str, title: str, **extra: Any) -> None:
+    def add(key: str, kind: str, record: dict[str, Any], title_kind: str, **extra: Any) -> None:
         agency = record.get("agency")
         category = record.get("category")
+        box = placed["nodes"][key]
+        words = {"description": record.get("description") or "", "dateText": date_in_words(record.get("date")),
+                 "agencyName": snapshot.agency_name(agency) if agency else None, "kindText": title_kind}
+        lane = lanes.get(box["lane"] or "")
         options: dict[str, Any] = {
-            "shape": shape, "title": title, "kind": kind, "agency": agency, "date": record.get("date"),
+            "id": key, "shape": SHAPES[kind], "kind": kind, "agency": agency, "date": record.get("date"),
             "category": category, "valence": record.get("valence"), "episodes": sorted(episodes.get(key, [])),
-            "colorAgency": colours[agency]["color"] if agency in colours else NEUTRAL,
+            "colorAgency": lane["color"] if lane else NEUTRAL,
             "colorCategory": OKABE_ITO.get(category or "", NEUTRAL),
-            "borderDashes": bool(agency in colours and colours[agency]["dashed"]), **extra,
+            "borderDashes": bool(lane and lane["pattern"] != "solid"), "pattern": lane["pattern"] if lane else "solid",
+            "radius": RADIUS[kind], "timeX": box["x"], "timeY": box["y"], "boxWidth": box["width"],
+            "boxHeight": box["height"], "lines": box["lines"], **words, **extra,
         }
         if key in layout:
             options["x"], options["y"] = layout[key]
-        net.add_node(key, label=label, **options)
+        nodes.append(options)
 
     for event in sorted(snapshot.events.values(), key=lambda e: e["id"]):
-        harm = event["kind"] in vocab.HARM_KINDS
-        add(f"event:{event['id']}", "event", event, SHAPES["harm" if harm else "event"],
-            _short(event["description"]),
-            f"{event['date']} · {snapshot.agency_name(event['agency'])} · {event['kind'].replace('_', ' ')}\n"
-            f"{event['description']}", eventKind=event["kind"], disputed=bool(event.get("disputed")))
+        add(f"event:{event['id']}", "event", event, kind_in_words("event", event), eventKind=event["kind"],
+            harm=event["kind"] in vocab.HARM_KINDS, disputed=bool(event.get("disputed")))
     for decision in sorted(snapshot.decisions.values(), key=lambda d: d["id"]):
-        taken = decision.get("taken", True)
-        add(f"decision:{decision['id']}", "decision", decision, SHAPES["decision"],
-            ("" if taken else "Not taken: ") + _short(decision["description"]),
-            f"{decision.get('date') or ''} · {snapshot.agency_name(decision.get('agency'))} · decision "
-            f"{'taken' if taken else 'NOT taken'}\n{decision['description']}", taken=bool(taken))
+        add(f"decision:{decision['id']}", "decision", decision, kind_in_words("decision", decision),
+            taken=bool(decision.get("taken", True)))
     for factor in sorted(snapshot.factors.values(), key=lambda f: f["id"]):
-        label = vocab.TYPOLOGY.get(factor.get("category") or "", "uncategorised")
-        add(f"factor:{factor['id']}", "factor", factor, SHAPES["factor"], _short(factor["description"]),
-            f"Contributory factor · {label} · {factor.get('valence') or 'valence not set'}\n{factor['description']}")
+        add(f"factor:{factor['id']}", "factor", factor, kind_in_words("factor", factor))
 
-    present = set(net.node_ids)
+    present = {n["id"] for n in nodes}
+    net.node_ids = present  # pyvis's add_edge checks that both ends are known
 
     def edge(src: str, dst: str, relation: str, title: str, **extra: Any) -> None:
         if src in present and dst in present:
@@ -103,10 +109,11 @@ def map_model(snapshot: CaseSnapshot, layout: dict[str, list[float]] | None = No
     unanswered = {i.event_ids[0] for i in unanswered_handoffs(snapshot)}
     return {
         "case_id": snapshot.case_id,
-        "nodes": net.nodes,
+        "nodes": nodes,
         "edges": net.edges,
-        "agencies": [{"id": a, "name": r["name"], "sector": r["sector"], **colours[a]}
-                     for a, r in sorted(snapshot.agencies.items())],
+        "agencies": [{"id": lane["agency"], "name": lane["name"], "sector": lane["sector"], "color": lane["color"],
+                      "pattern": lane["pattern"], "dashed": lane["pattern"] != "solid"} for lane in placed["lanes"]],
+        "layout": {k: v for k, v in placed.items() if k != "nodes"},
         "categories": [{"id": c, "label": label, "color": OKABE_ITO[c]} for c, label in vocab.TYPOLOGY.items()],
         "episodes": [{"id": e["id"], "title": e["title"], "rating": e.get("rating")}
                      for e in sorted(snapshot.episodes.values(), key=lambda e: e["id"])],

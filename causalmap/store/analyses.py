@@ -7,7 +7,8 @@ pattern items from structured `Gap` nodes instead of re-deriving them in Cypher.
 result is used only while its revision equals the case's (store/revision.py), so an edit
 makes it invisible in the same transaction that makes the edit.
 
-    (:Analysis {case_id, key, revision, result})        the whole JSON result
+    (:Analysis {case_id, key, revision, result, overview})   the whole JSON result, and the
+                                                              few figures the case page shows
     (:Gap {case_id, id, revision, family, type, severity, from_agency, to_agency,
            from_sector, to_sector, sectors, kind, start, end, json})-[:RESTS_ON]->(:Event)
 """
@@ -27,15 +28,18 @@ ANALYSIS = "Analysis"
 GAP = "Gap"
 
 
-def cached_analysis(store: Store, case_id: str, key: str) -> tuple[str | None, dict[str, Any] | None]:
-    """The case's revision now, and the result stored under `key` at that revision (or None)."""
+def cached_analysis(store: Store, case_id: str, key: str, part: str = "result"
+                    ) -> tuple[str | None, dict[str, Any] | None]:
+    """The case's revision now, and the result (or, with part="overview", its overview) stored
+    under `key` at that revision, or None. Only the part asked for is read."""
+    column = {"result": "a.result", "overview": "a.overview"}[part]
     rows = store.read("MATCH (c:Case {id: $id}) "
                       "OPTIONAL MATCH (a:Analysis {case_id: $id, key: $key}) WHERE a.revision = c.revision "
-                      "RETURN c.revision AS revision, a.result AS result", id=case_id, key=key)
+                      f"RETURN c.revision AS revision, {column} AS stored", id=case_id, key=key)
     if not rows:
         raise NotFound(f"no case {case_id!r}; `causalmap cases` lists the cases")
-    result = rows[0]["result"]
-    return rows[0]["revision"], (json.loads(result) if result is not None else None)
+    stored = rows[0]["stored"]
+    return rows[0]["revision"], (json.loads(stored) if stored is not None else None)
 
 
 def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) -> list[dict[str, Any]]:
@@ -59,17 +63,20 @@ def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) 
 
 
 def store_analysis(store: Store, case_id: str, key: str, revision: str | None, result: dict[str, Any],
-                   gaps: list[dict[str, Any]] | None = None) -> bool:
-    """Keep `result` for the case at `revision`; with `gaps` (rows of :func:`gap_rows`), replace its
-    Gap nodes too. Nothing is stored when the case changed since `revision` was read (False)."""
+                   gaps: list[dict[str, Any]] | None = None, overview: dict[str, Any] | None = None) -> bool:
+    """Keep `result` (and the small `overview` the case page shows) for the case at `revision`;
+    with `gaps` (rows of :func:`gap_rows`), replace its Gap nodes too. Nothing is stored when
+    the case changed since `revision` was read (False)."""
     def work(tx: ManagedTransaction) -> bool:
         now = tx.run("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=case_id).single()
         if now is None or now["r"] != revision:
             return False
         tx.run("MATCH (a:Analysis {case_id: $id}) WHERE a.revision <> $revision DETACH DELETE a",
                id=case_id, revision=revision).consume()
-        tx.run("MERGE (a:Analysis {case_id: $id, key: $key}) SET a.revision = $revision, a.result = $result",
-               id=case_id, key=key, revision=revision, result=json.dumps(result, ensure_ascii=False)).consume()
+        tx.run("MERGE (a:Analysis {case_id: $id, key: $key}) SET a.revision = $revision, a.result = $result, "
+               "a.overview = $overview", id=case_id, key=key, revision=revision,
+               result=json.dumps(result, ensure_ascii=False),
+               overview=json.dumps(overview, ensure_ascii=False) if overview is not None else None).consume()
         if gaps is not None:
             _replace_gaps(tx, case_id, revision, gaps)
         return True

@@ -127,3 +127,14 @@ def delete_case(store: Store, case_id: str) -> int:
         return removed + 1
 
     return store.write_transaction(work)
+
+
+def case_facets(store: Store) -> dict[str, list[Any]]:
+    """The values the analysts' case filters can take: case ids, boards, regions, review years.
+
+    Structured fields only (no titles, which may name the child), for cross-case forms."""
+    row = store.read(
+        "MATCH (c:Case) WITH c ORDER BY c.id "
+        "RETURN collect(c.id) AS cases, collect(DISTINCT c.board) AS boards, collect(DISTINCT c.region) AS regions, "
+        "collect(DISTINCT toInteger(left(coalesce(c.trigger_decided_on, c.created_at), 4))) AS years")[0]
+    return {k: sorted(v) for k, v in row.items()}

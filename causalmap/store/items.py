@@ -146,6 +146,8 @@ def _check_version(kind: str, ident: str, stored: int, given: Any) -> None:
 def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, create: bool) -> dict[str, Any]:
     """Create (`create`) or update one item; returns it as stored."""
     record = _normalise(kind, record)
+    if create and kind == "agency" and not record.get("id") and isinstance(record.get("name"), str):
+        record["id"] = vocab.agency_id(record["name"])  # as a chronology's import names it
     ident = record.get("id")
     if not vocab.is_id(ident):
         raise InvalidInput("the item needs an id", [RowError(None, "id", ident, vocab.ID_RULE)])

@@ -29,7 +29,9 @@ def statements() -> list[str]:
     # Stored analyses (store/analyses.py) and the analysts' queries over them.
     out.append("CREATE INDEX analysis_key IF NOT EXISTS FOR (n:Analysis) ON (n.case_id, n.key)")
     out.append("CREATE INDEX gap_case IF NOT EXISTS FOR (n:Gap) ON (n.case_id)")
-    out.append("CREATE INDEX gap_type IF NOT EXISTS FOR (n:Gap) ON (n.type)")
+    out.append("CREATE INDEX gap_case_type IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.type)")
+    out.append("CREATE INDEX gap_case_family IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.family)")
+    out.append("CREATE INDEX event_case_kind IF NOT EXISTS FOR (n:Event) ON (n.case_id, n.kind)")
     out.append("CREATE INDEX factor_category IF NOT EXISTS FOR (n:ContributoryFactor) ON (n.category)")
     out.append("CREATE FULLTEXT INDEX finding_text IF NOT EXISTS FOR (n:Finding) ON EACH [n.statement]")
     # Accounts and the audit trail belong to no case: they carry no case_id.

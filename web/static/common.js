@@ -74,8 +74,15 @@ const cm = (() => {
   const MULTI = ["agencies", "events", "nodes", "evidence", "findings"];
   const MIXED = ["node", "nodes", "evidence"];
 
+  // Ids are generated for new items, never invented by the user: a short prefix of the
+  // kind and a time-based suffix; the server makes a new agency's id from its name, by the
+  // rule a chronology's import uses.
+  const ID_PREFIX = {events: "ev", decisions: "dec", factors: "f", episodes: "kpe", findings: "fd",
+    recommendations: "rec", links: "cl"};
+  const newId = (section) => `${ID_PREFIX[section] || "item"}-${Date.now().toString(36)}${Math.floor(Math.random() * 1296).toString(36).padStart(2, "0")}`;
+
   // Build a labelled form from a field spec; fill it from a record.
-  async function buildForm(form, caseId, fields, record, isNew) {
+  async function buildForm(form, caseId, fields, record, isNew, section = null) {
     clear(form);
     for (const f of fields) {
       const id = `field-${f.name}`;
@@ -108,7 +115,14 @@ const cm = (() => {
         input.value = value ?? "";
       }
       if (f.required && f.type !== "checkbox") input.required = true;
-      if (f.name === "id" && !isNew) input.readOnly = true;
+      if (f.name === "id") {
+        input.readOnly = true;
+        if (isNew) {
+          label.textContent = "Id (made for you)";
+          if (section === "agencies") input.placeholder = "made from the name when saved";
+          else if (!input.value) input.value = newId(section);
+        }
+      }
       form.append(el("div", {class: "field"}, label, input));
     }
   }

@@ -38,7 +38,7 @@ const cmGaps = (() => {
         + (g.certainty === "possible" ? " · possible" : "");
       const button = cm.el("button", {type: "button", class: `sev-${g.severity}`, "data-type": g.type, "data-story": g.story || ""},
         cm.el("strong", {text: head}), cm.el("br"), g.explanation, why ? cm.el("small", {class: "why", text: `Why: ${why}.`}) : null);
-      button.addEventListener("click", () => focus(eventRefs(g), g.explanation));
+      button.addEventListener("click", () => focus(eventRefs(g), g.explanation, g));
       return cm.el("li", {}, button);
     }
     function render() {
@@ -54,7 +54,7 @@ const cmGaps = (() => {
         const inner = cm.el("ol", {class: "gap-items"}, ...items.map(itemButton));
         list.append(cm.el("li", {class: "story", "data-story": key}, cm.el("details", {open: true}, summary, inner)));
       }
-      count.textContent = `${visible.length} of ${gaps.length} gaps shown, in ${groups.size} stories.`;
+      count.textContent = `${visible.length} of ${gaps.length} gaps shown, in ${groups.size} ${groups.size === 1 ? "story" : "stories"}.`;
       if ($("gaps-overlay").checked) mark(new Set(visible.flatMap(eventRefs)));
     }
     for (const control of [$("gaps-hide-low"), typeSel, agencySel, sevSel]) control.addEventListener("change", render);

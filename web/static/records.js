@@ -41,7 +41,7 @@
     current = {section, item};
     document.getElementById("editor-title").textContent = item ? `Edit ${item.id}` : `Add to ${section}`;
     cm.clear(document.getElementById("editor-errors"));
-    await cm.buildForm(form, CASE_ID, FORMS[section], item, !item);
+    await cm.buildForm(form, CASE_ID, FORMS[section], item, !item, section);
     dialog.showModal();
     form.querySelector("input, select, textarea")?.focus();
   }

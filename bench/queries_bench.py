@@ -1,0 +1,131 @@
+"""The analysts' named queries over a synthetic corpus: loading time, then each query's p50/p95.
+
+The corpus (BENCH_CASES cases of BENCH_EVENTS events, default 1,000 x 300) is loaded through
+the same import as `causalmap synth`, and each case's default analysis is stored (the Gap
+nodes the gap queries read). Each named query then runs `repeats` times through
+`run_query` (read transaction, timeout, parameter checks, no stale case left to refresh),
+and in the same run its floor: a bare indexed lookup, through the driver, of the rows the
+query reads (the same nodes, no grouping, no paths). PROFILE of each query lists the index
+operators used and lists every label or all-nodes scan (the case filter's scan of the
+`Case` nodes is expected: with no `cases` given, every case is considered).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import time
+from typing import Any
+
+from neo4j import RoutingControl
+
+from causalmap.case_analysis import analyse_case
+from causalmap.interchange.case_json import import_case
+from causalmap.named_queries import CASE_FILTER, bind, get_query, load_queries, run_query
+from causalmap.samples.synthetic import case_id, synthetic_case
+from causalmap.store import Store
+
+PREFIX = "bq"
+#: The rows each query reads, fetched bare by an index on case_id (the floor).
+_GAPS = "MATCH (g:Gap) WHERE g.case_id IN $ids AND g.type IN $types RETURN g.from_sector AS a, g.to_sector AS b"
+FLOORS: dict[str, tuple[str, dict[str, Any]]] = {
+    "causal-paths-from-category": ("MATCH (f:ContributoryFactor) WHERE f.case_id IN $ids AND f.category = 'tools' "
+                                   "RETURN f.case_id AS c, f.id AS id", {}),
+    "causal-paths-from-decision-not-taken": ("MATCH (d:Decision) WHERE d.case_id IN $ids AND d.taken = false "
+                                             "RETURN d.case_id AS c, d.id AS id", {}),
+    "causal-paths-from-gap-type": (_GAPS, {"types": ["unanswered_handoff"]}),
+    "causal-path-patterns": ("MATCH (f:ContributoryFactor) WHERE f.case_id IN $ids RETURN f.case_id AS c, "
+                             "f.category AS k", {}),
+    "unanswered-referrals-by-sector": (_GAPS, {"types": ["unanswered_handoff"]}),
+    "sector-pair-gaps": (_GAPS, {"types": ["unanswered_handoff", "late_response", "silent_pair"]}),
+    "national-patterns": (_GAPS, {"types": ["start_again", "referral_without_feedback", "no_strategy_discussion",
+                                            "agency_silent", "disagreement_without_escalation",
+                                            "repeated_missed_appointments"]}),
+    "sectors-silent-before-harm": (_GAPS, {"types": ["agency_silent"]}),
+    "findings-by-category-board-year": ("MATCH (f:Finding) WHERE f.case_id IN $ids RETURN f.category AS k", {}),
+    "findings-by-valence": ("MATCH (f:Finding) WHERE f.case_id IN $ids RETURN f.category AS k, f.valence AS v", {}),
+    "factor-categories": ("MATCH (f:ContributoryFactor) WHERE f.case_id IN $ids RETURN f.category AS k", {}),
+    "recommendations-by-type-status": ("MATCH (r:Recommendation) WHERE r.case_id IN $ids RETURN r.type AS t, "
+                                       "r.status AS s", {}),
+    "national-recommendations-across-boards": ("MATCH (r:Recommendation) WHERE r.case_id IN $ids AND "
+                                               "r.type = 'research_development' RETURN r.case_id AS c", {}),
+    "problematic-episodes-by-sector": ("MATCH (k:KeyPracticeEpisode) WHERE k.case_id IN $ids AND "
+                                       "k.rating = 'problematic' RETURN k.case_id AS c", {}),
+    "findings-like-text": ("MATCH (f:Finding) WHERE f.case_id IN $ids AND f.statement CONTAINS 'information' "
+                           "RETURN f.case_id AS c, f.id AS id", {}),
+    "shortest-causal-path": ("MATCH (e:Event {case_id: $case, id: $to}) RETURN e.id AS id", {}),
+}
+SCANS = ("AllNodesScan", "NodeByLabelScan", "UndirectedAllRelationshipsScan", "DirectedAllRelationshipsScan")
+
+
+def _examples(first: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    outcome = next(e["id"] for e in first["events"] if e["kind"] == "outcome")
+    return {
+        "causal-paths-from-category": {"category": "tools"},
+        "causal-paths-from-gap-type": {"gap_type": "unanswered_handoff"},
+        "causal-path-patterns": {},
+        "findings-like-text": {"text": "information sharing"},
+        "shortest-causal-path": {"case": first["case"]["id"], "from": "f0", "to": outcome},
+    }
+
+
+def load(store: Store, cases: int, events: int, seed: int = 1) -> dict[str, float]:
+    """Load the corpus as `causalmap synth` does: the import, then each case's stored analysis."""
+    load_s = analyse_s = 0.0
+    for index in range(cases):
+        doc = synthetic_case(PREFIX, index, events, seed)
+        started = time.perf_counter()
+        import_case(store, doc)
+        load_s += time.perf_counter() - started
+        started = time.perf_counter()
+        analyse_case(store, doc["case"]["id"])
+        analyse_s += time.perf_counter() - started
+    return {"load_s": load_s, "analyse_s": analyse_s}
+
+
+def operators(plan: Any) -> set[str]:
+    """Every operator of a profiled plan; scans with what they scan (`NodeByLabelScan(c:Case)`)."""
+    name = plan["operatorType"].split("@")[0]
+    if name in SCANS:
+        name += f"({plan.get('args', {}).get('Details', '')})"
+    names = {name}
+    for child in plan.get("children", []):
+        names |= operators(child)
+    return names
+
+
+def run(store: Store, cases: int | None = None, events: int | None = None, repeats: int = 20) -> dict[str, Any]:
+    cases = cases or int(os.environ.get("BENCH_CASES", "1000"))
+    events = events or int(os.environ.get("BENCH_EVENTS", "300"))
+    loaded = load(store, cases, events)
+    ids = [case_id(PREFIX, i) for i in range(cases)]
+    examples = _examples(synthetic_case(PREFIX, 0, events, 1))
+    out: dict[str, Any] = {"cases": cases, "events": events, **loaded, "load_per_case_s": loaded["load_s"] / cases,
+                           "queries": {}}
+    for name in load_queries():
+        params = examples.get(name, {})
+        floor_cypher, floor_params = FLOORS[name]
+        floor_values = {"ids": ids, **floor_params, "case": params.get("case"), "to": params.get("to")}
+        run_query(store, name, params, timeout=60)  # warm-up: plans cached, nothing stale left
+        store.driver.execute_query(floor_cypher, floor_values, database_=store.database, routing_=RoutingControl.READ)
+        times, floors, rows = [], [], 0
+        for _ in range(repeats):
+            started = time.perf_counter()
+            rows = len(run_query(store, name, params, timeout=60)["rows"])
+            times.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            store.driver.execute_query(floor_cypher, floor_values, database_=store.database,
+                                       routing_=RoutingControl.READ)
+            floors.append(time.perf_counter() - started)
+        query = get_query(name)
+        _, summary, _ = store.driver.execute_query("PROFILE " + query.cypher, bind(query, params),
+                                                   database_=store.database, routing_=RoutingControl.READ)
+        used = operators(summary.profile)
+        p50, p95 = statistics.median(times), statistics.quantiles(times, n=20)[18]
+        f50 = statistics.median(floors)
+        out["queries"][name] = {"rows": rows, "p50_ms": p50 * 1000, "p95_ms": p95 * 1000, "floor_p50_ms": f50 * 1000,
+                                "floor_p95_ms": statistics.quantiles(floors, n=20)[18] * 1000, "ratio": p50 / f50,
+                                "indexes": sorted(o for o in used if "Index" in o),
+                                "scans": sorted(o for o in used if o.startswith(SCANS))}
+    out["case_filter_cypher"] = CASE_FILTER
+    return out
