@@ -10,9 +10,11 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired, TransientError
 from werkzeug.exceptions import HTTPException
 
 from causalmap.errors import CausalmapError, Conflict, DatabaseUnavailable, InvalidInput, NotFound, UsageError
+from causalmap.named_queries import QueryTimeout
 
 _STATUS = {NotFound: (404, "Not found"), Conflict: (409, "Conflict"), InvalidInput: (422, "Invalid input"),
-           UsageError: (400, "Bad request"), DatabaseUnavailable: (503, "Database unavailable")}
+           UsageError: (400, "Bad request"), DatabaseUnavailable: (503, "Database unavailable"),
+           QueryTimeout: (503, "Query timed out")}
 
 
 def problem(status: int, title: str, detail: str, **extra: Any) -> Response:

@@ -7,6 +7,7 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
+from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
 from causalmap.analysis.report import Parameters
@@ -109,7 +110,7 @@ def document(case_id: str) -> Response:
 
     text = dumps(export_case(get_store(), case_id))
     return Response(text, mimetype="application/json",
-                    headers={"Content-Disposition": f'attachment; filename="{case_id}.json"'})
+                    headers={"Content-Disposition": attachment(f"{case_id}.json")})
 
 
 @api.get("/cases/<case_id>/export")
@@ -135,7 +136,7 @@ def export(case_id: str) -> Response:
     redaction = read_redactions(store, case_id) if flags[args.get("redact", "").lower()] else None
     result = export_case(store, case_id, args.get("format", "json"), view=args.get("view", "map"), filters=filters,
                          redaction=redaction, rules_file=get_settings().rules_file)
-    headers = {"Content-Disposition": f'attachment; filename="{result.filename}"', "Cache-Control": "no-store",
+    headers = {"Content-Disposition": attachment(result.filename), "Cache-Control": "no-store",
                "X-Content-Type-Options": "nosniff"}
     if result.replacements is not None:
         headers["X-Causalmap-Replacements"] = str(result.replaced)
@@ -305,7 +306,7 @@ def query(name: str) -> Response:
     result = run_query(get_store(), name, given, timeout=settings.query_timeout, rules_file=settings.rules_file)
     if fmt == "csv":
         return Response(csv_text(result), mimetype="text/csv",
-                        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
+                        headers={"Content-Disposition": attachment(f"{name}.csv")})
     return jsonify(result)
 
 

@@ -17,7 +17,6 @@ from bench import (
     analysis_bench,
     export_bench,
     import_bench,
-    large_import_bench,
     load_bench,
     overview_bench,
     queries_bench,
@@ -124,12 +123,6 @@ def main(which: list[str]) -> None:
                       f"{q['floor_p50_ms']:5.1f} ms  ratio {q['ratio']:5.1f}x  rows {q['rows']:4}"
                       f"  indexes {','.join(q['indexes']) or '-'}"
                       + (f"  SCANS {','.join(q['scans'])}" if q["scans"] else ""))
-        if "large" in which:  # only when asked: minutes of work
-            r = results["large"] = measured("large", lambda: large_import_bench.run(store))
-            print(f"import of {r['events']:,} events into a new case (staged in batches, switched in one "
-                  f"transaction): {r['seconds']:.1f} s ({r['rows_per_s']:,.0f} rows/s), {r['stored_events']:,} "
-                  f"stored; floor, {r['floor_events']:,} events the same way: {r['floor_s']:.1f} s "
-                  f"({r['floor_rows_per_s']:,.0f} rows/s); per-row ratio {r['per_row_ratio']:.2f}x")
     out = Path("bench/results")
     out.mkdir(parents=True, exist_ok=True)
     (out / "latest.json").write_text(json.dumps(results, indent=2) + "\n")

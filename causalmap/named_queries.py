@@ -241,7 +241,7 @@ def _check_scalar(param: Parameter, value: Any) -> Any:
     if param.choices is not None and value not in param.choices:
         raise UsageError(f"{what}: {param.name} must be one of {', '.join(param.choices)}")
     if kind in ("case", "item") and not vocab.is_id(value):
-        raise UsageError(f"{what}: {param.name} must be an id: {vocab.ID_RULE}")
+        raise UsageError(f"{what}: {param.name} must be an id; {vocab.ID_RULE}")
     if kind == "date":
         try:
             dt.date.fromisoformat(value)

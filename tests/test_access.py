@@ -139,8 +139,9 @@ def test_case_lists_show_only_the_cases_a_user_is_on(clients, store, on_case, ne
     assert (listed["panel_member"], listed["reviewer"], listed["analyst"]) == ({on_case}, {on_case}, set())
     page = clients["reviewer"].get("/").get_data(as_text=True)
     assert on_case in page and off not in page
-    assert "You are on no case yet: an administrator puts you on one" in clients["analyst"].get("/").get_data(
-        as_text=True)
+    analyst_page = clients["analyst"].get("/").get_data(as_text=True)
+    assert "You are on no case yet: an administrator puts you on one" in analyst_page
+    assert 'href="/queries">Queries</a>' in analyst_page and 'href="/queries"' not in page  # only who may run them
 
 
 def test_rules_classify_routes_other_work_will_add():

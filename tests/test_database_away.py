@@ -99,7 +99,7 @@ def test_with_the_database_gone_the_api_answers_503_fast_and_recovers_by_itself(
     record_property("seconds_to_503", round(elapsed, 2))
     print(f"503 after {elapsed:.2f} s with Neo4j killed")
     assert (response.status_code, response.json["title"]) == (503, "Database unavailable")
-    assert elapsed < 5  # about 2 s on an idle machine; the bound leaves room for a loaded one
+    assert elapsed < 10  # 1.1 s measured at load 25 on 2 cores; the bound leaves room for worse
     page = client.get("/")
     assert page.status_code == 503 and b"Database unavailable" in page.data
     throwaway.start()

@@ -260,3 +260,12 @@ def test_queries_run_in_read_transactions_with_a_server_side_timeout(store):
         _read(store, "CREATE (n:Nothing) RETURN n", {}, 5)
     with pytest.raises(QueryTimeout, match="ran longer than 0.5 s"):
         _read(store, "UNWIND range(1, 100000000) AS n WITH n WHERE n % 7 = 99 RETURN count(n) AS n", {}, 0.5)
+
+
+def test_a_query_stopped_by_its_timeout_answers_503_not_500(app):
+    from causalmap.api.problems import from_error
+
+    with app.test_request_context("/api/queries/factor-categories"):
+        response = from_error(QueryTimeout("the query ran longer than 10 s and was stopped"))
+    assert (response.status_code, response.json["title"]) == (503, "Query timed out")
+    assert response.json["detail"] == "the query ran longer than 10 s and was stopped"

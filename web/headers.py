@@ -47,3 +47,12 @@ class QuietRequestHandler(WSGIRequestHandler):
 
     def version_string(self) -> str:
         return self.server_version
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download named `filename`, which may hold any letters (case
+    ids do): an ASCII fallback for old clients, the exact name in RFC 6266's filename*."""
+    from urllib.parse import quote
+
+    fallback = "".join(ch if ch.isascii() and ch.isprintable() and ch not in '"\\' else "_" for ch in filename)
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

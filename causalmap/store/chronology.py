@@ -15,11 +15,10 @@ from neo4j import ManagedTransaction
 from causalmap.chronology import Chronology, check_chronology
 from causalmap.chronology.read import Table
 from causalmap.errors import NotFound
-from causalmap.store.cases import case_exists, check_case_id, create_case_tx, lock_case, new_case
+from causalmap.store.cases import check_case_id, create_case_tx, lock_case, new_case
 from causalmap.store.connection import Store
 from causalmap.store.records import read_nodes, upsert_nodes
 from causalmap.store.revision import bump_revision
-from causalmap.store.staging import import_new_case
 
 _EVENT_FIELDS = ("date", "date_precision", "time", "kind", "description", "agency", "source", "disputed",
                  "concern", "notes", "to_agencies", "participants", "responds_to", "account_of")
@@ -60,17 +59,7 @@ def _split(kind_records: dict[str, dict[str, Any]], stored: dict[str, dict[str, 
 
 
 def import_chronology(store: Store, case_id: str, table: Table, *, title: str | None = None) -> ImportReport:
-    """Import into a new case by staging (any size, store/staging.py), into an existing one in
-    one transaction that reads, checks and writes under the case's lock."""
     check_case_id(case_id)
-    if not case_exists(store, case_id):
-        chronology = check_chronology(table)  # pure: a bad row is refused before anything is written
-        agencies = [{k: v for k, v in a.items() if k != "_new"} for a in chronology.agencies.values()]
-        records = [("agency", agencies), ("event", list(chronology.events.values())),
-                   ("decision", list(chronology.decisions.values()))]
-        import_new_case(store, case_id, title, [(kind, [{**r, "version": 1} for r in rs]) for kind, rs in records])
-        return ImportReport(case_id, True, created={kind: len(rs) for kind, rs in records},
-                            updated={kind: 0 for kind, _ in records})
 
     def work(tx: ManagedTransaction) -> ImportReport:
         try:

@@ -62,22 +62,9 @@ def upsert_nodes(tx: ManagedTransaction, case_id: str, kind: str, records: list[
         for chunk in batches(rows):
             tx.run(query, rows=chunk, case_id=case_id).consume()
     replaced = [r["id"] for r in old_rows]
-    if replaced:
-        for field in LINK_FIELDS.get(kind, ()):
-            _delete_links(tx, case_id, kind, field, replaced)
-    create_link_fields(tx, case_id, kind, records)
-
-
-def create_nodes(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]]) -> None:
-    """Create new nodes without their link fields (a staged import links them in a later pass)."""
-    rows = [{**node_properties(kind, r), "case_id": case_id} for r in records]
-    for chunk in batches(rows):
-        tx.run(f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row", rows=chunk).consume()
-
-
-def create_link_fields(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]]) -> None:
-    """Create the relationships that the records' link fields name (both ends must exist)."""
     for field in LINK_FIELDS.get(kind, ()):
+        if replaced:
+            _delete_links(tx, case_id, kind, field, replaced)
         pairs = [(r["id"], t_kind, t_id) for r in records for t_kind, t_id in link_targets(kind, field, r)]
         _create_links(tx, case_id, kind, field, pairs)
 
