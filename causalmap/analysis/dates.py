@@ -130,12 +130,6 @@ def chronological(records: Iterable[dict[str, Any]], when: str = "when") -> list
     responds to it, or gives another account of it and is no earlier)."""
     records = list(records)
     by_id = {r["id"]: r for r in records}
-    graph = nx.DiGraph()
-    graph.add_nodes_from(by_id)
-    for record in records:
-        for earlier in record.get("responds_to") or []:
-            if earlier in by_id and earlier != record["id"]:
-                graph.add_edge(earlier, record["id"])
 
     def key(ident: str) -> tuple:
         date = by_id[ident].get(when)
@@ -143,10 +137,21 @@ def chronological(records: Iterable[dict[str, Any]], when: str = "when") -> list
             return (dt.date.max, dt.date.max, ident)
         return (date.earliest, date.latest, ident)
 
-    try:
-        order = list(nx.lexicographical_topological_sort(graph, key=key))
-    except nx.NetworkXUnfeasible:  # a cycle of responses: fall back to the dates alone
-        order = sorted(by_id, key=key)
+    keys = {ident: key(ident) for ident in by_id}
+    edges = [(earlier, record["id"]) for record in records for earlier in record.get("responds_to") or []
+             if earlier in by_id and earlier != record["id"]]
+    if all(keys[earlier] < keys[later] for earlier, later in edges):
+        # Every response already follows what it answers by date: the smallest key is always
+        # free to come next, so the lexicographic topological order is the sorted order.
+        order = sorted(by_id, key=keys.__getitem__)
+    else:
+        graph = nx.DiGraph()
+        graph.add_nodes_from(by_id)
+        graph.add_edges_from(edges)
+        try:
+            order = list(nx.lexicographical_topological_sort(graph, key=keys.__getitem__))
+        except nx.NetworkXUnfeasible:  # a cycle of responses: fall back to the dates alone
+            order = sorted(by_id, key=keys.__getitem__)
     return [by_id[i] for i in order]
 
 
