@@ -12,7 +12,9 @@ still stands for one occurrence, exactly as its rule defines it, and says its st
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
+from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -91,7 +93,10 @@ def _outcome_causes(snapshot: CaseSnapshot) -> set[str]:
 
 def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: str,
              linked: set[str]) -> list[dict[str, Any]]:
-    events = [snapshot.events[i] for i in item.event_ids if i in snapshot.events]
+    def events() -> Iterator[dict[str, Any]]:
+        """The item's events, read lazily: most reasons stop at the first that counts."""
+        return (snapshot.events[i] for i in item.event_ids if i in snapshot.events)
+
     out: list[dict[str, Any]] = []
 
     def add(key: str, text: str, points: int | None = None) -> None:
@@ -100,15 +105,15 @@ def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: st
     if item.severity in ("high", "medium"):
         add(f"severity_{item.severity}", f"{item.severity} severity by its rule")
     kinds = {item.details.get("kind"), item.details.get("meeting_kind")} | {
-        e["kind"] for e in events if item.type in ("one_way_flow", "referral_without_feedback")}
+        e["kind"] for e in (events() if item.type in ("one_way_flow", "referral_without_feedback") else ())}
     carried = item.type in ("unanswered_handoff", "late_response", "one_way_flow") and any(
-        e["kind"] in vocab.COMMUNICATION_KINDS and e.get("concern") for e in events)
+        e["kind"] in vocab.COMMUNICATION_KINDS and e.get("concern") for e in events())
     if kinds & {"referral", "escalation"} or carried:
         add("referral", "a referral or an escalation" if not carried else "a communication passing on a concern")
     if item.type == "concern_not_referred":
         add("concern_not_referred", "a concern that never reached children's social care")
     # An absentee's own records, not the meeting, say whether it held a concern.
-    own = events[1:] if item.type == "absent_from_meeting" else events
+    own = itertools.islice(events(), 1, None) if item.type == "absent_from_meeting" else events()
     if any(concern_event(e) for e in own):
         add("concern", "rests on a concern about the child")
     if any(snapshot.sector(a) in vocab.CHILD_PROTECTION_SECTORS for a in item.agencies):
