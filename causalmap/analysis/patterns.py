@@ -217,7 +217,11 @@ def repeated_missed_appointments(snapshot: CaseSnapshot, missed_days: int = 180,
             # the agency's communications that can fall within missed_days of the last (within
             # says None of every other one)
             near = sent.overlapping(last.earliest, last.latest + dt.timedelta(days=missed_days))
-            told = {within(last, d["when"], missed_days) for d in near}
+            told = set()
+            for sent_event in near:  # one certain communication settles it
+                told.add(within(last, sent_event["when"], missed_days))
+                if CERTAIN in told:
+                    break
             if CERTAIN in told:
                 continue
             certain = longest <= missed_days and POSSIBLE not in told
