@@ -295,7 +295,8 @@ def test_the_api_serves_every_format_with_its_type_and_name(client, sample_case)
         assert got.headers["Content-Type"] == content_type
         ext = "pdf" if fmt == "report" else fmt
         view = "report" if fmt == "report" else "timeline"
-        assert got.headers["Content-Disposition"] == f'attachment; filename="{sample_case}-{view}-{today}.{ext}"'
+        name = f"{sample_case}-{view}-{today}.{ext}"
+        assert got.headers["Content-Disposition"] == f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
     assert "/api/cases/{case_id}/export" in client.get("/api/openapi.json").json["paths"]
 
 
