@@ -340,3 +340,23 @@ def test_text_from_users_is_escaped_in_svg_and_html(cli, client, store, case_id,
     export(cli, case_id, "html", tmp_path / "e.html")
     html = (tmp_path / "e.html").read_text()
     assert "<script>alert(1)" not in html and "\\u003cscript\\u003ealert(1)" in html
+
+
+def test_the_reports_chronology_keeps_recorded_dates_and_never_puts_a_reply_first(cli, case_id, write_csv, tmp_path):
+    chronology = write_csv([
+        ["date", "agency", "kind", "description", "event_id", "to_agency", "responds_to", "sector"],
+        ["1999-04-20", "Met Police", "referral", "Police refer the bruising", "ref", "Brent Social Services",
+         "", "police"],
+        ["1999-04", "Brent Social Services", "contact", "Social worker phones the police back", "reply", "",
+         "ref", "children_social_care"],
+        ["1999", "Brent Social Services", "closure", "Case closed", "closed", "", "", ""],
+    ])
+    assert cli("import", case_id, str(chronology), "--title", "Child A (1999)").code == 0
+    export(cli, case_id, "report", tmp_path / "report.pdf")
+    text = pdf_text(tmp_path / "report.pdf")
+    chronology_part = text[text.index(SECTIONS[1]):text.index(SECTIONS[2])]
+    referral = chronology_part.index("20 April 1999")
+    reply = chronology_part.index("April 1999", referral + len("20 April 1999"))
+    assert referral < reply  # April 1999 reads as 1 April, but the reply never comes before its referral
+    assert "\n1999\nBrent Social" in chronology_part  # the year-only closure, as recorded
+    assert "1999-04-01" not in text and "1 April 1999" not in text

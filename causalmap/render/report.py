@@ -23,7 +23,6 @@ from causalmap.view import ViewFilter, snapshot_of
 
 __all__ = ["SECTIONS", "report_pdf", "report_story"]
 
-SEVERITY_ORDER = ("high", "medium", "low")
 SECTIONS = ("Trigger decision and methodology", "Integrated chronology", "The causal map and the timeline",
             "Interaction gaps between agencies", "Key practice episodes", "Findings", "Recommendations", "Sources")
 FONT_DIRS = ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/liberation2")
@@ -93,6 +92,7 @@ def report_story(doc: dict[str, Any], filters: ViewFilter, rules_file: Path | No
     from reportlab.lib.units import mm
     from reportlab.platypus import PageBreak, Spacer
 
+    from causalmap.analysis.dates import chronological, recorded
     from causalmap.analysis.report import Parameters, analyse
     from causalmap.analysis.rules import load_rules
 
@@ -127,9 +127,11 @@ def report_story(doc: dict[str, Any], filters: ViewFilter, rules_file: Path | No
         before.append(_p(method["justification"], styles.body))
     before.append(PageBreak())
 
-    events = sorted(doc["events"], key=lambda e: (e["date"], e.get("time") or "", e.get("agency") or "", e["id"]))
+    # In the order the records allow (a month-only reply never before what it answers), each
+    # date as recorded ("April 1999"), never more precise than the chronology.
+    events = chronological({**e, "when": recorded(e["date"], e.get("date_precision"))} for e in doc["events"])
     rows = [["Date", "Agency", "Kind", "What happened", "To / present"]]
-    rows += [[f"{e['date']} {e.get('time') or ''}".strip(), name(e.get("agency")), _words(e["kind"]),
+    rows += [[f"{e['when'].spoken()} {e.get('time') or ''}".strip(), name(e.get("agency")), _words(e["kind"]),
               e["description"] + (" (disputed)" if e.get("disputed") else ""),
               "; ".join(name(a) for a in (e.get("to_agencies") or []) + (e.get("participants") or []))]
              for e in events]
@@ -142,8 +144,8 @@ def report_story(doc: dict[str, Any], filters: ViewFilter, rules_file: Path | No
 
     after: list[Any] = [_p(SECTIONS[3], styles.h2)]
     gaps = analyse(snapshot, Parameters(), load_rules(rules_file), ("gaps",))["gaps"]
-    gaps = sorted((g for g in gaps if not (filters.hide_low and g["severity"] == "low")),
-                  key=lambda g: SEVERITY_ORDER.index(g["severity"]))
+    # Most serious first: the analysis's own ranking (score with reasons), as the UI shows it.
+    gaps = [g for g in gaps if not (filters.hide_low and g["severity"] == "low")]
     if filters.hide_low:
         after.append(_p("Low-severity gaps are left out.", styles.muted))
     for gap in gaps:
