@@ -18,6 +18,7 @@ import click
 from neo4j.exceptions import Neo4jError, ServiceUnavailable, SessionExpired
 
 from causalmap import __version__
+from causalmap.asking import confirm
 from causalmap.config import SETTINGS, Settings, load_settings
 from causalmap.errors import CausalmapError, DatabaseUnavailable, InvalidInput, UsageError
 from causalmap.export import FORMATS as EXPORT_FORMATS
@@ -328,10 +329,8 @@ def case_delete(ctx: Context, case_id: str, yes: bool, fmt: str) -> None:
 
     store = ctx.store()
     get_case(store, case_id)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"deleting case {case_id!r} needs confirmation; add --yes")
-        click.confirm(f"Delete case {case_id!r} and everything in it?", abort=True)
+    confirm(yes, f"Delete case {case_id!r} and everything in it?",
+            f"deleting case {case_id!r} needs confirmation; add --yes")
     removed = delete_case(store, case_id)
     _audit(ctx, "case.change", case_id=case_id, detail={"command": "case delete", "deleted_nodes": removed})
     emit(fmt, {"ok": True, "case_id": case_id, "deleted_nodes": removed},

@@ -12,6 +12,7 @@ import click
 
 from causalmap.accounts import users
 from causalmap.accounts.roles import ROLE_HELP, ROLES
+from causalmap.asking import confirm
 from causalmap.errors import UsageError
 from causalmap.store import users as stored
 
@@ -104,10 +105,8 @@ def user_remove(ctx: Context, name: str, yes: bool, fmt: str) -> None:
     """Remove an account, its API tokens and its sessions (asks first unless --yes)."""
     store = ctx.store()
     stored.read_user(store, name)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"removing user {name!r} needs confirmation; add --yes")
-        click.confirm(f"Remove user {name!r} and revoke their tokens?", abort=True)
+    confirm(yes, f"Remove user {name!r} and revoke their tokens?",
+            f"removing user {name!r} needs confirmation; add --yes")
     tokens = stored.delete_user(store, name)
     audit_cli(ctx, "user.remove", target=name, detail={"tokens_revoked": tokens})
     emit(fmt, {"ok": True, "user": name, "tokens_revoked": tokens},
@@ -271,11 +270,9 @@ def restore_command(ctx: Context, file: Path, yes: bool, fmt: str) -> None:
     if errors:
         raise InvalidInput(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in {file}; nothing was "
                            "restored", errors)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise UsageError(f"restoring {file} replaces cases and every account; it needs confirmation: add --yes")
-        click.confirm(f"Restore {len(doc['cases'])} cases and replace every account with the {len(doc['accounts'])} "
-                      f"of {file}?", abort=True)
+    confirm(yes, f"Restore {len(doc['cases'])} cases and replace every account with the {len(doc['accounts'])} "
+                 f"of {file}?",
+            f"restoring {file} replaces cases and every account; it needs confirmation: add --yes")
     result = restore_backup(ctx.store(), doc)
     audit_cli(ctx, "restore", detail={k: v for k, v in result.items() if k != "ok"} | {"file": str(file)})
     emit(fmt, result, f"Restored {len(doc['cases'])} cases ({len(result['cases_replaced'])} replaced), "
