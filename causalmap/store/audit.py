@@ -10,11 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import json
+import threading
 import uuid
+import weakref
 from typing import Any
 
 from causalmap.errors import UsageError
 from causalmap.store.connection import Store
+from causalmap.store.group_commit import GroupCommit
 
 __all__ = ["record", "record_cli", "read_entries", "parse_since", "FIELDS"]
 
@@ -38,10 +41,31 @@ def record(store: Store, *, action: str, outcome: str, user: str | None = None, 
                              "method": method, "path": path, "ip": ip}
     for name, value in (("detail", detail), ("before", before), ("after", after)):
         entry[name] = None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
-    store.driver.execute_query("CREATE (a:AuditEntry) SET a = $entry",
-                               {"entry": {k: v for k, v in entry.items() if v is not None}},
-                               database_=store.database)
+    _appender(store).submit({k: v for k, v in entry.items() if v is not None})
     return entry
+
+
+#: One group commit per store (per process): concurrent requests' entries share a transaction.
+_APPENDERS: weakref.WeakKeyDictionary[Store, GroupCommit[dict[str, Any]]] = weakref.WeakKeyDictionary()
+_APPENDERS_LOCK = threading.Lock()
+
+
+def _appender(store: Store) -> GroupCommit[dict[str, Any]]:
+    """The store's audit appender: `record` returns once its entry is committed, never before
+    (store/group_commit.py), so an answered request's entry is never lost."""
+    with _APPENDERS_LOCK:
+        appender = _APPENDERS.get(store)
+        if appender is None:
+            owner = weakref.ref(store)  # not the store itself: the table must not keep it alive
+
+            def append(entries: list[dict[str, Any]]) -> None:
+                store = owner()
+                assert store is not None, "an entry is appended only while its store is in use"
+                store.driver.execute_query("UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry",
+                                           {"entries": entries}, database_=store.database)
+
+            appender = _APPENDERS[store] = GroupCommit(append)
+        return appender
 
 
 def record_cli(store: Store, action: str, *, case_id: str | None = None, target: str | None = None,
