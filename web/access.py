@@ -19,7 +19,6 @@ from causalmap.accounts.credentials import same
 from causalmap.accounts.roles import Permission, is_case_permission
 from causalmap.accounts.users import Account
 from causalmap.errors import NotFound
-from causalmap.store.users import read_user
 
 __all__ = ["EXPLICIT", "Caller", "authorize", "current_account", "permission_for", "visible_cases"]
 
@@ -91,15 +90,12 @@ def _identify() -> Caller | None | Response:
     name, key = session.get("user"), session.get("key")
     if not name:
         return None
-    try:
-        row = read_user(get_store(), name)
-    except NotFound:
-        row = None
-    if row is None or not same(row.get("session_key") or "", key or ""):  # removed, or signed out everywhere
+    account = users.signed_in_account(get_store(), name)
+    if account is None or not same(account.session_key, key or ""):  # removed, or signed out everywhere
         session.pop("user", None)
         session.pop("key", None)
         return None
-    return Caller(Account.from_row(row), "session")
+    return Caller(account, "session")
 
 
 def csrf_token() -> str:

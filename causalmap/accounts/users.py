@@ -11,14 +11,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from causalmap.accounts import credentials
+from causalmap.accounts import credentials, recent
 from causalmap.accounts.roles import Permission, allows, check_role, takes_cases
 from causalmap.errors import NotFound, UsageError
 from causalmap.store import users as stored
 from causalmap.store.connection import Store
 
 __all__ = ["Account", "add_user", "authenticate_password", "authenticate_token", "check_name", "grant",
-           "issue_api_token", "issue_login_token", "now", "revoke", "LOGIN_TOKEN_MINUTES"]
+           "issue_api_token", "issue_login_token", "now", "revoke", "signed_in_account", "LOGIN_TOKEN_MINUTES"]
 
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 LOGIN_TOKEN_MINUTES = 15
@@ -117,8 +117,33 @@ def issue_login_token(store: Store, name: str) -> str:
 
 
 def authenticate_token(store: Store, token: str) -> Account | None:
-    row = stored.user_for_api_token(store, credentials.token_digest(token), now())
-    return Account.from_row(row) if row else None
+    """The account holding this unexpired API token; None when there is none. A token found is
+    trusted for recent.SECONDS without reading it again, its expiry checked every time."""
+    digest = credentials.token_digest(token)
+    key = ("token", store.uri, store.database, digest)
+    kept = recent.recall(key)
+    if kept is None:
+        row = stored.user_for_api_token(store, digest, now())
+        if row is None:
+            return None
+        kept = (Account.from_row(row), row["expires_at"])
+        recent.keep(key, kept)
+    account, expires_at = kept
+    return account if expires_at is None or expires_at > now() else None
+
+
+def signed_in_account(store: Store, name: str) -> Account | None:
+    """The account a session names, with its session key; None when it no longer exists.
+    Trusted for recent.SECONDS without reading it again, like a token."""
+    key = ("user", store.uri, store.database, name)
+    kept = recent.recall(key)
+    if kept is None:
+        try:
+            kept = Account.from_row(stored.read_user(store, name))
+        except NotFound:
+            return None
+        recent.keep(key, kept)
+    return kept
 
 
 def use_login_token(store: Store, token: str) -> Account | None:

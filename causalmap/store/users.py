@@ -7,11 +7,14 @@ assignments with it, so a later case of the same id does not inherit them.
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from neo4j import ManagedTransaction
 from neo4j.exceptions import ConstraintError
 
+from causalmap.accounts import recent
 from causalmap.errors import Conflict, NotFound
 from causalmap.store.connection import Store
 
@@ -20,10 +23,27 @@ TOKEN = "Token"
 _USER_FIELDS = "u {.name, .role, .created_at, .session_key, has_password: u.password_hash IS NOT NULL}"
 
 
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _changes_accounts(change: F) -> F:
+    """Once `change` is done, this process's recently looked-up accounts (accounts/recent.py)
+    are forgotten, so no copy in memory outlives a change made here."""
+    @functools.wraps(change)
+    def changed(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return change(*args, **kwargs)
+        finally:
+            recent.forget_all()
+
+    return changed  # type: ignore[return-value]
+
+
 def _missing(name: str) -> NotFound:
     return NotFound(f"no user {name!r}; `causalmap user list` lists the accounts")
 
 
+@_changes_accounts
 def create_user(store: Store, user: dict[str, Any]) -> None:
     def work(tx: ManagedTransaction) -> None:
         if tx.run("MATCH (u:User {name: $name}) RETURN 1", name=user["name"]).single():
@@ -62,6 +82,7 @@ def administrator_names(store: Store) -> list[str]:
                                           "ORDER BY name")]
 
 
+@_changes_accounts
 def delete_user(store: Store, name: str) -> int:
     """Delete the account and every token it holds; returns the number of tokens removed."""
     def work(tx: ManagedTransaction) -> int:
@@ -75,12 +96,14 @@ def delete_user(store: Store, name: str) -> int:
     return store.write_transaction(work)
 
 
+@_changes_accounts
 def set_session_key(store: Store, name: str, key: str) -> None:
     """A new session key ends every session signed with the old one (signing out everywhere)."""
     store.driver.execute_query("MATCH (u:User {name: $name}) SET u.session_key = $key", {"name": name, "key": key},
                                database_=store.database)
 
 
+@_changes_accounts
 def assign(store: Store, name: str, case_id: str) -> bool:
     """Put the user on the case; False when they were on it already."""
     def work(tx: ManagedTransaction) -> bool:
@@ -99,6 +122,7 @@ def assign(store: Store, name: str, case_id: str) -> bool:
     return store.write_transaction(work)
 
 
+@_changes_accounts
 def unassign(store: Store, name: str, case_id: str) -> bool:
     """Take the user off the case; False when they were not on it."""
     def work(tx: ManagedTransaction) -> bool:
@@ -111,6 +135,7 @@ def unassign(store: Store, name: str, case_id: str) -> bool:
     return store.write_transaction(work)
 
 
+@_changes_accounts
 def add_token(store: Store, name: str, token: dict[str, Any]) -> None:
     def work(tx: ManagedTransaction) -> None:
         row = tx.run("MATCH (u:User {name: $name}) CREATE (u)-[:HOLDS]->(t:Token) SET t = $props RETURN 1",
@@ -122,13 +147,14 @@ def add_token(store: Store, name: str, token: dict[str, Any]) -> None:
 
 
 def user_for_api_token(store: Store, digest: str, now: str) -> dict[str, Any] | None:
-    """The account holding this unexpired API token, with its cases; None when there is none."""
+    """The account holding this unexpired API token, with its cases and the token's expiry
+    (`expires_at`, None for none); None when there is none."""
     rows = store.read(
         "MATCH (u:User)-[:HOLDS]->(t:Token {digest: $digest, kind: 'api'}) "
         "WHERE t.expires_at IS NULL OR t.expires_at > $now "
-        "OPTIONAL MATCH (u)-[:ASSIGNED_TO]->(c:Case) WITH u, c ORDER BY c.id "
-        f"RETURN {_USER_FIELDS} AS user, collect(c.id) AS cases", digest=digest, now=now)
-    return {**rows[0]["user"], "cases": rows[0]["cases"]} if rows else None
+        "OPTIONAL MATCH (u)-[:ASSIGNED_TO]->(c:Case) WITH u, t, c ORDER BY c.id "
+        f"RETURN {_USER_FIELDS} AS user, t.expires_at AS expires_at, collect(c.id) AS cases", digest=digest, now=now)
+    return {**rows[0]["user"], "cases": rows[0]["cases"], "expires_at": rows[0]["expires_at"]} if rows else None
 
 
 def consume_login_token(store: Store, digest: str, now: str) -> str | None:
@@ -143,6 +169,7 @@ def consume_login_token(store: Store, digest: str, now: str) -> str | None:
     return store.write_transaction(work)
 
 
+@_changes_accounts
 def revoke_tokens(store: Store, name: str, token_id: str | None) -> int:
     """Delete one API token of the user (by id), or all of them (None); returns how many."""
     def work(tx: ManagedTransaction) -> int:
@@ -171,6 +198,7 @@ def export_accounts(store: Store) -> list[dict[str, Any]]:
         "AS tokens } RETURN properties(u) AS user, cases, tokens ORDER BY u.name")
 
 
+@_changes_accounts
 def replace_accounts_tx(tx: ManagedTransaction, accounts: list[dict[str, Any]]) -> None:
     """Replace every account with those of a backup (cases must be restored first)."""
     tx.run("MATCH (u:User) OPTIONAL MATCH (u)-[:HOLDS]->(t:Token) DETACH DELETE u, t").consume()
