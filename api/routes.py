@@ -7,11 +7,12 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
+from causalmap.web.case_memory import cached_summary, remembered
 from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
 from causalmap.analysis.report import Parameters
-from causalmap.case_analysis import analyse_case, case_network
+from causalmap.case_analysis import analyse_case, analysis_key_for, case_network
 from causalmap.errors import UsageError
 from causalmap.store.cases import case_summary, list_cases
 
@@ -52,7 +53,16 @@ def cases() -> Response:
 
 @api.get("/cases/<case_id>")
 def case(case_id: str) -> Response:
-    return jsonify(case_summary(get_store(), case_id))
+    return jsonify(cached_summary(get_store(), case_id))
+
+
+def _json(body: bytes) -> Response:
+    """A JSON answer from its bytes (kept in web/case_memory.py between requests)."""
+    return Response(body, mimetype="application/json")
+
+
+def _json_bytes(value: Any) -> bytes:
+    return jsonify(value).get_data()
 
 
 def analysis_parameters(args: Any) -> Parameters:
@@ -75,14 +85,16 @@ def analysis_parameters(args: Any) -> Parameters:
 @api.get("/cases/<case_id>/analysis")
 def analysis(case_id: str) -> Response:
     which = request.args.get("which", "all")
-    result = analyse_case(get_store(), case_id, which, analysis_parameters(request.args),
-                          get_settings().rules_file)
-    return jsonify(result)
+    parameters, rules_file, store = analysis_parameters(request.args), get_settings().rules_file, get_store()
+    key = analysis_key_for(which, parameters, rules_file)
+    return _json(remembered(store, case_id, ("analysis", key), lambda: _json_bytes(
+        analyse_case(store, case_id, which, parameters, rules_file))))
 
 
 @api.get("/cases/<case_id>/network")
 def network(case_id: str) -> Response:
-    return jsonify(case_network(get_store(), case_id))
+    store = get_store()
+    return _json(remembered(store, case_id, "network", lambda: _json_bytes(case_network(store, case_id))))
 
 
 # -- map, layout, document ---------------------------------------------------------------
@@ -93,7 +105,8 @@ def case_map(case_id: str) -> Response:
     from causalmap.store.snapshot import read_snapshot
 
     store = get_store()
-    return jsonify(map_model(read_snapshot(store, case_id), read_layout(store, case_id)))
+    return _json(remembered(store, case_id, "map", lambda: _json_bytes(
+        map_model(read_snapshot(store, case_id), read_layout(store, case_id))), layout=True))
 
 
 @api.put("/cases/<case_id>/layout")
@@ -230,12 +243,15 @@ def import_chronology_file(case_id: str) -> Response:
 def list_section(case_id: str, section: str) -> Response:
     from causalmap.store.items import kind_of_section, list_items
 
+    store = get_store()
     if section == "links":
         from causalmap.store.records import read_causal_links
 
-        case_summary(get_store(), case_id)
-        return jsonify(get_store().read_transaction(lambda tx: read_causal_links(tx, case_id)))
-    return jsonify(list_items(get_store(), case_id, kind_of_section(section)))
+        return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(
+            store.read_transaction(lambda tx: read_causal_links(tx, case_id)))))
+    kind = kind_of_section(section)
+    return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(
+        list_items(store, case_id, kind))))
 
 
 @api.get("/cases/<case_id>/<section>/<item_id>")

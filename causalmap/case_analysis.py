@@ -52,6 +52,13 @@ def analysis_key(families: tuple[str, ...], parameters: Parameters, rules: Rules
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def analysis_key_for(which: str, parameters: Parameters | None = None, rules_file: Path | None = None) -> str:
+    """The key `analyse_case` stores its result under for these arguments (a bad `which` or
+    parameter is a UsageError, as there)."""
+    checked = (parameters or Parameters()).check()
+    return analysis_key(families_for(which, checked), checked, load_rules(rules_file))
+
+
 def default_key(rules_file: Path | None = None) -> str:
     """The key of the default analysis, the one whose items the named queries read."""
     return analysis_key(DEFAULT_FAMILIES, Parameters().check(), load_rules(rules_file))

@@ -7,12 +7,12 @@ import os
 
 import pyvis
 from causalmap.web.app import get_settings, get_store
+from causalmap.web.case_memory import cached_overview, cached_summary
 from causalmap.web.forms import FORMS, SECTION_TITLES
 from flask import Blueprint, abort, render_template, send_from_directory
 
 from causalmap import vocab
-from causalmap.case_analysis import case_overview
-from causalmap.store.cases import case_summary, list_cases
+from causalmap.store.cases import list_cases
 from causalmap.store.redactions import read_redactions
 
 pages = Blueprint("pages", __name__)
@@ -41,8 +41,8 @@ def cases():  # type: ignore[no-untyped-def]
 
 @pages.get("/cases/<case_id>")
 def case(case_id: str):  # type: ignore[no-untyped-def]
-    summary = case_summary(get_store(), case_id)
-    overview = case_overview(get_store(), case_id, get_settings().rules_file)
+    summary = cached_summary(get_store(), case_id)
+    overview = cached_overview(get_store(), case_id, get_settings().rules_file)
     terms = [t.as_dict() for t in read_redactions(get_store(), case_id)] if _can_export() else []
     return render_template("case.html", summary=summary, case=summary["case"], counts=overview["counts"],
                            first=overview["first"], leverage=overview["leverage"], typology=vocab.TYPOLOGY,
@@ -52,7 +52,7 @@ def case(case_id: str):  # type: ignore[no-untyped-def]
 
 @pages.get("/cases/<case_id>/map")
 def case_map(case_id: str):  # type: ignore[no-untyped-def]
-    summary = case_summary(get_store(), case_id)
+    summary = cached_summary(get_store(), case_id)
     return render_template("map.html", case=summary["case"], forms=FORMS, can_export=_can_export(),
                            redaction_count=len(read_redactions(get_store(), case_id)) if _can_export() else 0)
 
@@ -69,7 +69,7 @@ def _can_export() -> bool:
 
 @pages.get("/cases/<case_id>/records")
 def records(case_id: str):  # type: ignore[no-untyped-def]
-    summary = case_summary(get_store(), case_id)
+    summary = cached_summary(get_store(), case_id)
     return render_template("records.html", case=summary["case"], forms=FORMS, titles=SECTION_TITLES)
 
 

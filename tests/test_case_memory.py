@@ -1,0 +1,102 @@
+"""Answers kept in a worker's memory while a case is unchanged (web/case_memory.py): every change
+shows at once, through this server or any other process; a layout change shows on the map; an
+answer worked out while a change committed is never kept."""
+
+from __future__ import annotations
+
+import pytest
+from causalmap.web import case_memory
+
+from causalmap.interchange.case_json import import_case
+from causalmap.samples import sample_document
+from causalmap.store.items import get_item, save_item
+
+FACTOR = "f-start-again"
+
+
+@pytest.fixture
+def sample(store, case_id):
+    import_case(store, sample_document(), as_id=case_id)
+    return case_id
+
+
+def reads(client, case_id):
+    """What a panel member sees of the factor in every kept answer."""
+    base = f"/api/cases/{case_id}"
+    nodes = {n["id"]: n for n in client.get(f"{base}/map").json["nodes"]}
+    listed = {f["id"]: f for f in client.get(f"{base}/factors").json}
+    assert client.get(f"/cases/{case_id}").status_code == 200  # the overview page, kept too
+    return (nodes[f"factor:{FACTOR}"]["description"], listed[FACTOR]["description"],
+            client.get(base).json["case"]["version"])
+
+
+def test_a_change_through_the_api_shows_in_the_next_answer(client, sample):
+    before = reads(client, sample)
+    assert reads(client, sample) == before  # kept, and the same
+    factor = client.get(f"/api/cases/{sample}/factors/{FACTOR}").json
+    assert client.put(f"/api/cases/{sample}/factors/{FACTOR}",
+                      json={**factor, "description": "Changed by the panel"}).status_code == 200
+    assert reads(client, sample)[:2] == ("Changed by the panel", "Changed by the panel")
+
+
+def test_a_change_by_another_process_shows_in_the_next_answer(client, store, sample):
+    client.get(f"/api/cases/{sample}/factors")
+    factor = get_item(store, sample, "factor", FACTOR)
+    save_item(store, sample, "factor", {**factor, "description": "Changed elsewhere"}, create=False)
+    listed = {f["id"]: f for f in client.get(f"/api/cases/{sample}/factors").json}
+    assert listed[FACTOR]["description"] == "Changed elsewhere"
+
+
+def test_the_case_metadata_and_the_analysis_follow_a_change(client, sample):
+    base = f"/api/cases/{sample}"
+    case = client.get(base).json["case"]
+    analysis = client.get(f"{base}/analysis").json
+    assert client.put(base, json={"version": case["version"], "board": "Westmarch SCP"}).status_code == 200
+    assert client.get(base).json["case"]["board"] == "Westmarch SCP"
+    links = client.get(f"{base}/links").json
+    link = links[0]
+    assert client.delete(f"{base}/links/{link['id']}?version={link['version']}").status_code == 200
+    assert len(client.get(f"{base}/links").json) == len(links) - 1
+    after = client.get(f"{base}/analysis").json
+    assert len(after["causes"]["chains"]) <= len(analysis["causes"]["chains"])
+    assert after == client.get(f"{base}/analysis").json
+
+
+def test_a_saved_layout_shows_on_the_map_though_it_changes_no_revision(client, sample):
+    base = f"/api/cases/{sample}"
+    key = f"factor:{FACTOR}"
+    assert "x" not in {n["id"]: n for n in client.get(f"{base}/map").json["nodes"]}[key]
+    assert client.put(f"{base}/layout", json={"positions": {key: {"x": 12.5, "y": -40}}}).status_code == 200
+    node = {n["id"]: n for n in client.get(f"{base}/map").json["nodes"]}[key]
+    assert (node["x"], node["y"]) == (12.5, -40)
+
+
+def test_an_answer_made_while_a_change_committed_is_not_kept(store, sample):
+    made: list[int] = []
+
+    def make() -> int:
+        made.append(len(made))
+        if len(made) == 1:  # a change commits while the first answer is being worked out
+            factor = get_item(store, sample, "factor", FACTOR)
+            save_item(store, sample, "factor", {**factor, "description": "Meanwhile"}, create=False)
+        return len(made)
+
+    assert case_memory.remembered(store, sample, "race", make) == 1
+    assert case_memory.remembered(store, sample, "race", make) == 2  # not kept: made again
+    assert case_memory.remembered(store, sample, "race", make) == 2  # kept now
+    assert made == [0, 1]
+
+
+def test_a_missing_case_is_not_found_and_nothing_is_kept(client):
+    assert client.get("/api/cases/no-such-case/map").status_code == 404
+    assert client.get("/api/cases/no-such-case/analysis").status_code == 404
+
+
+def test_memory_stays_within_its_bound(store, sample, monkeypatch):
+    monkeypatch.setattr(case_memory, "MAX_BYTES", 4000)
+    case_memory.forget_all()
+    for n in range(10):
+        case_memory.remembered(store, sample, ("bound", n), lambda: b"x" * 900)
+    assert case_memory._size <= 4000
+    assert len(case_memory._kept) == 4
+    case_memory.forget_all()
