@@ -7,7 +7,7 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
-from causalmap.web.case_memory import cached_summary, remembered
+from causalmap.web.case_memory import cached_snapshot, cached_summary, remembered
 from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
@@ -88,13 +88,14 @@ def analysis(case_id: str) -> Response:
     parameters, rules_file, store = analysis_parameters(request.args), get_settings().rules_file, get_store()
     key = analysis_key_for(which, parameters, rules_file)
     return _json(remembered(store, case_id, ("analysis", key), lambda: _json_bytes(
-        analyse_case(store, case_id, which, parameters, rules_file))))
+        analyse_case(store, case_id, which, parameters, rules_file, cached_snapshot))))
 
 
 @api.get("/cases/<case_id>/network")
 def network(case_id: str) -> Response:
     store = get_store()
-    return _json(remembered(store, case_id, "network", lambda: _json_bytes(case_network(store, case_id))))
+    return _json(remembered(store, case_id, "network",
+                            lambda: _json_bytes(case_network(store, case_id, cached_snapshot))))
 
 
 # -- map, layout, document ---------------------------------------------------------------
@@ -102,11 +103,10 @@ def network(case_id: str) -> Response:
 def case_map(case_id: str) -> Response:
     from causalmap.render.map_model import map_model
     from causalmap.store.items import read_layout
-    from causalmap.store.snapshot import read_snapshot
 
     store = get_store()
     return _json(remembered(store, case_id, "map", lambda: _json_bytes(
-        map_model(read_snapshot(store, case_id), read_layout(store, case_id))), layout=True))
+        map_model(cached_snapshot(store, case_id), read_layout(store, case_id))), layout=True))
 
 
 @api.put("/cases/<case_id>/layout")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import asdict
 from functools import cache
 from importlib import resources
@@ -15,9 +16,14 @@ from causalmap.analysis.network import agency_network
 from causalmap.analysis.report import FAMILIES, Parameters, analyse
 from causalmap.analysis.rules import Rules, load_rules
 from causalmap.errors import UsageError
+from causalmap.snapshot import CaseSnapshot
 from causalmap.store import Store
 from causalmap.store.analyses import cached_analysis, gap_rows, stale_cases, store_analysis
 from causalmap.store.snapshot import read_snapshot
+
+#: How a case's snapshot is read: from Neo4j (the default), or kept by the web server while the
+#: case is unchanged (web/case_memory.py), so the map, the network and the analysis share one read.
+SnapshotReader = Callable[[Store, str], CaseSnapshot]
 
 #: The families of `all` without knowledge: what the overview shows and the queries count.
 DEFAULT_FAMILIES = ("gaps", "causes", "checks", "patterns")
@@ -65,7 +71,7 @@ def default_key(rules_file: Path | None = None) -> str:
 
 
 def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
-                 rules_file: Path | None = None) -> dict[str, Any]:
+                 rules_file: Path | None = None, read: SnapshotReader = read_snapshot) -> dict[str, Any]:
     """The analysis result, from the store when the case has not changed since it was computed.
 
     A stored result is the JSON of a fresh one, so both are returned as plain JSON values:
@@ -78,7 +84,7 @@ def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Par
     revision, result = cached_analysis(store, case_id, key)
     if result is not None:
         return result
-    snapshot = read_snapshot(store, case_id)
+    snapshot = read(store, case_id)
     result = json.loads(json.dumps(analyse(snapshot, parameters, rules, families), ensure_ascii=False))
     gaps = None
     if families == DEFAULT_FAMILIES and parameters == Parameters().check():
@@ -103,13 +109,14 @@ def overview_of(result: dict[str, Any], first: int = 8) -> dict[str, Any]:
     return {"counts": counts, "first": top, "leverage": result["causes"]["leverage"]}
 
 
-def case_overview(store: Store, case_id: str, rules_file: Path | None = None) -> dict[str, Any]:
+def case_overview(store: Store, case_id: str, rules_file: Path | None = None,
+                  read: SnapshotReader = read_snapshot) -> dict[str, Any]:
     """The overview of the default analysis: read alone from the store when the case is unchanged
     (not the whole result), else from a fresh analysis, which is stored."""
     _, overview = cached_analysis(store, case_id, default_key(rules_file), "overview")
     if overview is not None:
         return overview
-    return overview_of(analyse_case(store, case_id, "all", Parameters(), rules_file))
+    return overview_of(analyse_case(store, case_id, "all", Parameters(), rules_file, read))
 
 
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
@@ -120,5 +127,5 @@ def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = N
     return stale
 
 
-def case_network(store: Store, case_id: str) -> dict[str, Any]:
-    return {"case_id": case_id, **agency_network(read_snapshot(store, case_id))}
+def case_network(store: Store, case_id: str, read: SnapshotReader = read_snapshot) -> dict[str, Any]:
+    return {"case_id": case_id, **agency_network(read(store, case_id))}

@@ -29,8 +29,10 @@ from typing import Any, TypeVar
 
 from causalmap.case_analysis import case_overview, default_key
 from causalmap.errors import NotFound
+from causalmap.snapshot import CaseSnapshot
 from causalmap.store import Store
 from causalmap.store.cases import case_summary
+from causalmap.store.snapshot import read_snapshot
 
 T = TypeVar("T")
 
@@ -61,7 +63,8 @@ def case_state(store: Store, case_id: str, *, layout: bool = False) -> tuple[str
     return (revision, hashlib.sha256((rows[0]["layout"] or "").encode()).hexdigest())
 
 
-def remembered(store: Store, case_id: str, what: Hashable, make: Callable[[], T], *, layout: bool = False) -> T:
+def remembered(store: Store, case_id: str, what: Hashable, make: Callable[[], T], *, layout: bool = False,
+               size: Callable[[T], int] | None = None) -> T:
     """`make()`'s answer for the case as it is now: kept from an earlier request while the case
     is unchanged, else made (once per worker however many ask at the same moment) and kept."""
     state = case_state(store, case_id, layout=layout)
@@ -80,11 +83,26 @@ def remembered(store: Store, case_id: str, what: Hashable, make: Callable[[], T]
                 return found
             answer = make()
             if case_state(store, case_id, layout=layout) == state:  # no change committed meanwhile
-                _keep(key, answer)
+                _keep(key, answer, size(answer) if size else None)
             return answer
         finally:
             with _lock:
                 _making.pop(key, None)
+
+
+def cached_snapshot(store: Store, case_id: str) -> CaseSnapshot:
+    """The case's snapshot (store/snapshot.py), read once per revision and shared by the map, the
+    agency network and the analysis: after a change each worker reads the case once, not once
+    per answer. The snapshot is read-only once built (causalmap/snapshot.py)."""
+    return remembered(store, case_id, "snapshot", lambda: read_snapshot(store, case_id), size=_snapshot_bytes)
+
+
+def _snapshot_bytes(snapshot: CaseSnapshot) -> int:
+    """A rough size in memory: about 2 KiB a record."""
+    records = (len(snapshot.events) + len(snapshot.decisions) + len(snapshot.factors) + len(snapshot.agencies)
+               + len(snapshot.episodes) + len(snapshot.findings) + len(snapshot.recommendations)
+               + len(snapshot.causal_links))
+    return 2048 * max(1, records)
 
 
 def cached_summary(store: Store, case_id: str) -> dict[str, Any]:
@@ -95,7 +113,7 @@ def cached_summary(store: Store, case_id: str) -> dict[str, Any]:
 def cached_overview(store: Store, case_id: str, rules_file: Path | None) -> dict[str, Any]:
     """case_analysis.case_overview, kept while the case and the rules are unchanged."""
     return remembered(store, case_id, ("overview", default_key(rules_file)),
-                      lambda: case_overview(store, case_id, rules_file))
+                      lambda: case_overview(store, case_id, rules_file, cached_snapshot))
 
 
 def _recall(key: Hashable) -> Any | None:
@@ -107,9 +125,10 @@ def _recall(key: Hashable) -> Any | None:
         return found[0]
 
 
-def _keep(key: Hashable, value: Any) -> None:
+def _keep(key: Hashable, value: Any, size: int | None = None) -> None:
     global _size
-    size = len(value) if isinstance(value, bytes | str) else OBJECT_BYTES
+    if size is None:
+        size = len(value) if isinstance(value, bytes | str) else OBJECT_BYTES
     if size > MAX_BYTES // 4:
         return
     with _lock:
