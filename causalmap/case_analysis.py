@@ -91,7 +91,7 @@ def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Par
         sectors = {a: str(r.get("sector") or "other") for a, r in snapshot.agencies.items()}
         gaps = [row for family in GAP_FAMILIES for row in gap_rows(result[family], family, sectors)]
     overview = overview_of(result) if set(DEFAULT_FAMILIES) <= set(families) else None
-    store_analysis(store, case_id, key, revision, result, gaps, overview)
+    store_analysis(store, case_id, key, revision, result, gaps, overview, unless_stored=True)
     return result
 
 

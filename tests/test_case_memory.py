@@ -100,3 +100,15 @@ def test_memory_stays_within_its_bound(store, sample, monkeypatch):
     assert case_memory._size <= 4000
     assert len(case_memory._kept) == 4
     case_memory.forget_all()
+
+
+def test_a_result_stored_by_another_worker_at_the_same_revision_is_not_rewritten(store, sample):
+    from causalmap.case_analysis import analyse_case, default_key
+    from causalmap.store.analyses import store_analysis
+
+    first = analyse_case(store, sample)
+    revision = store.read("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=sample)[0]["r"]
+    assert store_analysis(store, sample, default_key(), revision, {**first, "gaps": []}, unless_stored=True)
+    assert analyse_case(store, sample) == first  # kept as the first worker stored it
+    assert store_analysis(store, sample, default_key(), revision, {**first, "gaps": []})  # a plain store replaces
+    assert analyse_case(store, sample)["gaps"] == []

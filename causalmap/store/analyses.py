@@ -63,14 +63,20 @@ def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) 
 
 
 def store_analysis(store: Store, case_id: str, key: str, revision: str | None, result: dict[str, Any],
-                   gaps: list[dict[str, Any]] | None = None, overview: dict[str, Any] | None = None) -> bool:
+                   gaps: list[dict[str, Any]] | None = None, overview: dict[str, Any] | None = None,
+                   unless_stored: bool = False) -> bool:
     """Keep `result` (and the small `overview` the case page shows) for the case at `revision`;
     with `gaps` (rows of :func:`gap_rows`), replace its Gap nodes too. Nothing is stored when
-    the case changed since `revision` was read (False)."""
+    the case changed since `revision` was read (False). With `unless_stored`, nothing is rewritten
+    when a result is stored under `key` at `revision` already (two web workers that analysed the
+    same change at once: the Gap nodes are the costliest write of a request)."""
     def work(tx: ManagedTransaction) -> bool:
         now = tx.run("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=case_id).single()
         if now is None or now["r"] != revision:
             return False
+        if unless_stored and tx.run("MATCH (a:Analysis {case_id: $id, key: $key}) WHERE a.revision = $revision "
+                                    "RETURN 1 AS kept", id=case_id, key=key, revision=revision).single():
+            return True  # another worker stored the same result at the same revision: nothing to rewrite
         tx.run("MATCH (a:Analysis {case_id: $id}) WHERE a.revision <> $revision DETACH DELETE a",
                id=case_id, revision=revision).consume()
         tx.run("MERGE (a:Analysis {case_id: $id, key: $key}) SET a.revision = $revision, a.result = $result, "
