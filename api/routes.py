@@ -7,12 +7,12 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
-from causalmap.web.case_memory import cached_snapshot, cached_summary, remembered
+from causalmap.web.case_memory import cached_analysis, cached_snapshot, cached_summary, remembered
 from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
 from causalmap.analysis.report import Parameters
-from causalmap.case_analysis import analyse_case, analysis_key_for, case_network
+from causalmap.case_analysis import analysis_key_for, case_network
 from causalmap.errors import UsageError
 from causalmap.store.cases import case_summary, list_cases
 
@@ -87,8 +87,8 @@ def analysis(case_id: str) -> Response:
     which = request.args.get("which", "all")
     parameters, rules_file, store = analysis_parameters(request.args), get_settings().rules_file, get_store()
     key = analysis_key_for(which, parameters, rules_file)
-    return _json(remembered(store, case_id, ("analysis", key), lambda: _json_bytes(
-        analyse_case(store, case_id, which, parameters, rules_file, cached_snapshot))))
+    return _json(remembered(store, case_id, ("analysis-json", key), lambda: _json_bytes(
+        cached_analysis(store, case_id, which, parameters, rules_file))))
 
 
 @api.get("/cases/<case_id>/network")

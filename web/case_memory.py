@@ -27,7 +27,8 @@ from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from causalmap.case_analysis import case_overview, default_key
+from causalmap.analysis.report import Parameters
+from causalmap.case_analysis import analyse_case, analysis_key_for, overview_of
 from causalmap.errors import NotFound
 from causalmap.snapshot import CaseSnapshot
 from causalmap.store import Store
@@ -40,6 +41,8 @@ T = TypeVar("T")
 MAX_BYTES = 64 * 1024 * 1024
 #: What a kept value that is not text counts for against MAX_BYTES.
 OBJECT_BYTES = 64 * 1024
+#: What a kept analysis result counts for (a 500-event case's is about 0.5 MB as JSON).
+ANALYSIS_BYTES = 2 * 1024 * 1024
 
 _lock = threading.Lock()
 _kept: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
@@ -110,10 +113,20 @@ def cached_summary(store: Store, case_id: str) -> dict[str, Any]:
     return remembered(store, case_id, "summary", lambda: case_summary(store, case_id))
 
 
+def cached_analysis(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
+                    rules_file: Path | None = None) -> dict[str, Any]:
+    """case_analysis.analyse_case (stored in Neo4j per revision), also kept here per revision and
+    key: the analysis and the overview page share it, so after a change a worker works the
+    analysis out (or reads it) once. Callers only read it."""
+    key = analysis_key_for(which, parameters, rules_file)
+    return remembered(store, case_id, ("analysis", key),
+                      lambda: analyse_case(store, case_id, which, parameters, rules_file, cached_snapshot),
+                      size=lambda _: ANALYSIS_BYTES)
+
+
 def cached_overview(store: Store, case_id: str, rules_file: Path | None) -> dict[str, Any]:
-    """case_analysis.case_overview, kept while the case and the rules are unchanged."""
-    return remembered(store, case_id, ("overview", default_key(rules_file)),
-                      lambda: case_overview(store, case_id, rules_file, cached_snapshot))
+    """What the overview page shows of the default analysis (case_analysis.overview_of)."""
+    return overview_of(cached_analysis(store, case_id, "all", Parameters(), rules_file))
 
 
 def _recall(key: Hashable) -> Any | None:
