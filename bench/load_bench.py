@@ -9,6 +9,10 @@ bounded in count and in time. Reported: throughput, p50/p95/p99 of reads and of 
 and errors (any status of 400 or more, or no answer). Target: reads p95 under 300 ms, no
 errors. Floor, in the same run: the same reads one at a time by a single user.
 
+Where the CPU went during the run, per request: the web server's processes, the local Neo4j
+(when the benchmark started it) and this load generator itself, from /proc. On a machine
+of 2 cores that all three share, that says what a request costs and who pays for it.
+
 Accounts: every simulated user is a real account (panel members granted their case,
 analysts), signed in with an API token; `headers()` is the one place a request's headers
 are made.
@@ -153,6 +157,28 @@ def serve(env: dict[str, str], workers: int | None = None) -> tuple[subprocess.P
     return server, base
 
 
+def _cpu_seconds(pid: int) -> float:
+    """User and system CPU time of one process so far (Linux /proc; 0 elsewhere or once gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _processes(server: subprocess.Popen, env: dict[str, str]) -> dict[str, list[int]]:
+    """The processes whose CPU the run reports: the server and its gunicorn workers, the local
+    Neo4j (its pid in CAUSALMAP_BENCH_NEO4J_PID, set by bench/server.py), this process."""
+    try:
+        children = [int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()]
+    except OSError:
+        children = []
+    found = {"web server": [server.pid, *children], "load generator": [os.getpid()]}
+    if env.get("CAUSALMAP_BENCH_NEO4J_PID"):
+        found["Neo4j"] = [int(env["CAUSALMAP_BENCH_NEO4J_PID"])]
+    return found
+
+
 def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
     cases = [f"bench-load-{n}" for n in SIZES]
     for case_id, n in zip(cases, SIZES, strict=True):
@@ -167,6 +193,8 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
                 for path in (f"/cases/{case_id}", f"/api/cases/{case_id}/map", f"/api/cases/{case_id}/analysis"):
                     _timed(floor, base, 0, "read", "floor", path)
         floor = floor[len(floor) // 2:]
+        processes = _processes(server, env)
+        cpu_before = {name: sum(map(_cpu_seconds, pids)) for name, pids in processes.items()}
         samples: list[Sample] = []
         users = [threading.Thread(target=panel_member, args=(base, u, cases, samples)) for u in range(PANEL)]
         users += [threading.Thread(target=analyst, args=(base, PANEL + u, cases, samples)) for u in range(ANALYSTS)]
@@ -176,6 +204,7 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
         for user in users:
             user.join(timeout=max(1.0, DEADLINE_S - (time.perf_counter() - started)))
         elapsed = time.perf_counter() - started
+        cpu = {name: sum(map(_cpu_seconds, pids)) - cpu_before[name] for name, pids in processes.items()}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -199,4 +228,6 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
             "write_p95_ms": _percentile(writes, 95) if writes else 0.0,
             "write_p99_ms": _percentile(writes, 99) if writes else 0.0, "writes": len(writes),
             "floor_ms": floor_ms, "ratio": _percentile(reads, 50) / floor_ms, "by_what": by_what,
-            "unfinished_users": sum(u.is_alive() for u in users)}
+            "unfinished_users": sum(u.is_alive() for u in users),
+            "cpu_ms_per_request": {name: seconds / max(1, len(samples)) * 1000 for name, seconds in cpu.items()},
+            "cpu_share": {name: seconds / (elapsed * (os.cpu_count() or 1)) for name, seconds in cpu.items()}}

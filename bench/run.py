@@ -93,6 +93,8 @@ def main(which: list[str]) -> None:
             print(f"  writes p50 {r['write_p50_ms']:.0f} ms, p95 {r['write_p95_ms']:.0f} ms, "
                   f"p99 {r['write_p99_ms']:.0f} ms "
                   f"({r['writes']} edits)")
+            print("  CPU per request during the run (share of all the machine's cores): " + ", ".join(
+                f"{name} {ms:.1f} ms ({r['cpu_share'][name]:.0%})" for name, ms in r["cpu_ms_per_request"].items()))
             for what, f in r["by_what"].items():
                 print(f"    {what:<14} {f['count']:>4} requests  p50 {f['p50_ms']:>6.0f} ms  "
                       f"p95 {f['p95_ms']:>6.0f} ms")

@@ -33,7 +33,8 @@ def bench_store() -> Iterator[tuple[Store, dict[str, str]]]:
         local = LocalNeo4j(settings)
         local.start()
         try:
-            env = {"NEO4J_URI": local.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": local.password()}
+            env = {"NEO4J_URI": local.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": local.password(),
+                   "CAUSALMAP_BENCH_NEO4J_PID": str(local.status().pid or "")}
             with connect(local.uri, "neo4j", local.password(), "neo4j") as store:
                 migrate(store)
                 yield store, env
