@@ -13,4 +13,4 @@ USER causalmap
 EXPOSE 5000
 # A production WSGI server. Inside the container it listens beyond loopback; compose
 # publishes the port on 127.0.0.1 only.
-CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "--threads", "4", "causalmap.web.wsgi:app"]
+CMD ["gunicorn", "--bind", "0.0.0.0:5000", "--workers", "2", "--threads", "8", "causalmap.web.wsgi:app"]

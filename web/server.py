@@ -4,10 +4,13 @@
 one process: on a large case ten readers already wait seconds on each other while a core
 sits idle.
 
-Workers: one per core, each with 4 threads (gunicorn's `gthread` worker). The heavy
+Workers: one per core, each with 8 threads (gunicorn's `gthread` worker). The heavy
 requests (analysis, map layout) are CPU-bound Python, so more processes than cores add no
 throughput, only memory and Neo4j connection pools (one driver per worker); the threads
-overlap the time each request waits on Neo4j. Gunicorn's usual 2 x cores + 1 suits sync
+overlap the time each request waits on Neo4j. With a case's answers kept per revision
+(web/case_memory.py) most requests mostly wait (a revision read, the audit commit), so 8
+threads rather than 4: in the load benchmark 8 cost 11% less CPU per request (larger audit
+batches) and halved the median read on the same machine (docs/benchmarks.md). Gunicorn's usual 2 x cores + 1 suits sync
 workers that wait on I/O, not this mix, and the machine also runs Neo4j.
 """
 
@@ -19,7 +22,7 @@ from typing import Any
 from causalmap.web.app import create_app
 from flask import Flask
 
-THREADS = 4
+THREADS = 8
 
 
 def build_app() -> Flask:
