@@ -108,9 +108,14 @@ def case_overview(store: Store, case_id: str, rules_file: Path | None = None) ->
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
     """Analyse (and store) those of the cases whose default analysis is missing or stale."""
     stale = stale_cases(store, case_ids, default_key(rules_file))
-    for case_id in stale:
-        analyse_case(store, case_id, "all", Parameters(), rules_file)
+    analyse_again(store, stale, rules_file)
     return stale
+
+
+def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None) -> None:
+    """Compute and store the default analysis of each of the (stale) cases."""
+    for case_id in case_ids:
+        analyse_case(store, case_id, "all", Parameters(), rules_file)
 
 
 def case_network(store: Store, case_id: str) -> dict[str, Any]:

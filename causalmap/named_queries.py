@@ -18,6 +18,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from neo4j.exceptions import Neo4jError
 from causalmap import vocab
 from causalmap.errors import CausalmapError, NotFound, UsageError
 from causalmap.store import Store
+from causalmap.store.analyses import STALE_CASE
 
 _WRITES = re.compile(
     r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|CALL\s+dbms|FOREACH|IN\s+TRANSACTIONS)\b", re.I)
@@ -195,6 +197,12 @@ def _parse(name: str, text: str) -> NamedQuery:
 
 
 def load_queries() -> dict[str, NamedQuery]:
+    """Every named query by name (read and checked once: the files ship with the package)."""
+    return dict(_loaded())
+
+
+@cache
+def _loaded() -> dict[str, NamedQuery]:
     folder = resources.files("causalmap.queries")
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -306,11 +314,13 @@ def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float
     query = get_query(name)
     values = bind(query, params)
     refreshed: list[str] = []
-    if query.reads_analysis:
-        from causalmap.case_analysis import refresh_stale
+    if query.reads_analysis:  # one read finds the stale cases the filters cover (usually none)
+        from causalmap.case_analysis import analyse_again, default_key
 
-        ids = [r["id"] for r in _read(store, CASE_FILTER + "RETURN c.id AS id", values, timeout)[0]]
-        refreshed = refresh_stale(store, ids, rules_file)
+        stale = _read(store, f"{CASE_FILTER}WITH c WHERE {STALE_CASE}\nRETURN c.id AS id ORDER BY id",
+                      {**values, "analysis_key": default_key(rules_file)}, timeout)[0]
+        refreshed = [r["id"] for r in stale]
+        analyse_again(store, refreshed, rules_file)
     records, keys = _read(store, query.cypher, values, timeout)
     return {"query": name, "title": query.title, "parameters": {p: values[p] for p in query.parameters},
             "filters": {p.name: values[p.name] for p in COMMON if values[p.name] is not None},

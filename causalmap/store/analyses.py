@@ -99,9 +99,12 @@ def forget_analyses(tx: ManagedTransaction, case_id: str) -> None:
         tx.run(f"MATCH (n:{label} {{case_id: $id}}) DETACH DELETE n", id=case_id).consume()
 
 
+#: The one definition of a stale case: `c` has no result under $analysis_key at its revision.
+STALE_CASE = "NOT EXISTS { MATCH (a:Analysis {case_id: c.id, key: $analysis_key}) WHERE a.revision = c.revision }"
+
+
 def stale_cases(store: Store, case_ids: list[str], key: str) -> list[str]:
     """Those of `case_ids` with no result under `key` at their current revision."""
-    rows = store.read("UNWIND $ids AS id MATCH (c:Case {id: id}) "
-                      "WHERE NOT EXISTS { MATCH (a:Analysis {case_id: id, key: $key}) WHERE a.revision = c.revision } "
-                      "RETURN c.id AS id ORDER BY id", ids=case_ids, key=key)
+    rows = store.read(f"UNWIND $ids AS id MATCH (c:Case {{id: id}}) WHERE {STALE_CASE} "
+                      "RETURN c.id AS id ORDER BY id", ids=case_ids, analysis_key=key)
     return [r["id"] for r in rows]
