@@ -16,7 +16,7 @@ from causalmap.analysis.report import FAMILIES, Parameters, analyse
 from causalmap.analysis.rules import Rules, load_rules
 from causalmap.errors import UsageError
 from causalmap.store import Store
-from causalmap.store.analyses import cached_analysis, gap_rows, stale_cases, store_analysis
+from causalmap.store.analyses import STORED_LAYOUT, cached_analysis, gap_rows, stale_cases, store_analysis
 from causalmap.store.snapshot import read_snapshot
 
 #: The families of `all` without knowledge: what the overview shows and the queries count.
@@ -48,7 +48,7 @@ def _code_fingerprint() -> str:
 def analysis_key(families: tuple[str, ...], parameters: Parameters, rules: Rules) -> str:
     """What a stored result depends on besides the case: families, parameters, rules, code."""
     text = json.dumps({"families": families, "parameters": asdict(parameters), "rules": repr(rules),
-                       "code": _code_fingerprint()}, sort_keys=True, default=str)
+                       "code": _code_fingerprint(), "layout": STORED_LAYOUT}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 

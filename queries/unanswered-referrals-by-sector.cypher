@@ -4,8 +4,10 @@
 // columns: from_sector:sector, to_sector:sector, kind:event_kind, unanswered:int, cases:int
 // shape: counts
 // reads: analysis
-MATCH (g:Gap {case_id: c.id, type: 'unanswered_handoff'}) WHERE g.revision = c.revision AND g.kind IN $kinds
-RETURN g.from_sector AS from_sector, g.to_sector AS to_sector, g.kind AS kind,
-       count(g) AS unanswered, count(DISTINCT c.id) AS cases
+MATCH (t:GapTally {case_id: c.id, type: 'unanswered_handoff'}) WHERE t.revision = c.revision
+UNWIND range(0, size(t.counts) - 1) AS i
+WITH c, t, i WHERE t.kinds[i] IN $kinds
+RETURN TALLIED(t.from_sectors[i]) AS from_sector, TALLIED(t.to_sectors[i]) AS to_sector, t.kinds[i] AS kind,
+       sum(t.counts[i]) AS unanswered, count(DISTINCT c.id) AS cases
 ORDER BY unanswered DESC, from_sector, to_sector, kind
 LIMIT 1000
