@@ -17,13 +17,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, ManagedTransaction, unit_of_work
+from neo4j import READ_ACCESS, ManagedTransaction, Result, unit_of_work
 from neo4j.exceptions import Neo4jError
 
 from causalmap import vocab
@@ -35,6 +36,7 @@ _WRITES = re.compile(
     r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|CALL\s+dbms|FOREACH|IN\s+TRANSACTIONS)\b", re.I)
 _UNBOUNDED = re.compile(r"\*\s*\]|\*\s*\d*\s*\.\.\s*\]|\{\s*\d*\s*,\s*\}|[->]\s*[+*]|\)\s*\)\s*[+*]")
 ROW_LIMIT = 1000
+T = TypeVar("T")
 
 #: Choices of the vocabulary-typed parameters, from causalmap.vocab.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -337,35 +339,79 @@ def _plain(value: Any) -> Any:
 
 def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float = 10,
               rules_file: Path | None = None) -> dict[str, Any]:
-    """Run one named query; queries over the stored analysis first refresh the stale cases they cover."""
+    """Run one named query; queries over the stored analysis first refresh the stale cases they cover.
+
+    The check for stale cases runs in the same read transaction, just before the query: when
+    it finds none (the usual case) that one transaction is all; when it finds some, they are
+    analysed (and stored) and the query runs in a second transaction.
+    """
     query = get_query(name)
     values = bind(query, params)
-    refreshed: list[str] = []
-    if query.reads_analysis:  # one read finds the stale cases the filters cover (usually none)
+    cypher = query.cypher_for(values)
+    check = None
+    if query.reads_analysis:
         from causalmap.case_analysis import analyse_again, default_key
 
-        stale = _read(store, f"{case_filter(values)}WITH c WHERE {STALE_CASE}\nRETURN c.id AS id ORDER BY id",
-                      {**values, "analysis_key": default_key(rules_file)}, timeout)[0]
-        refreshed = [r["id"] for r in stale]
+        check = (f"{case_filter(values)}WITH c WHERE {STALE_CASE}\nRETURN c.id AS id ORDER BY id",
+                 {**values, "analysis_key": default_key(rules_file)})
+
+    def work(tx: ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+        stale = [r["id"] for r in tx.run(*check)] if check else []
+        return (stale, [], []) if stale else ([], *_rows(tx.run(cypher, values)))
+
+    refreshed, records, keys = _in_read_transaction(store, work, timeout)
+    if refreshed:
         analyse_again(store, refreshed, rules_file)
-    records, keys = _read(store, query.cypher_for(values), values, timeout)
+        records, keys = _read(store, cypher, values, timeout)
     return {"query": name, "title": query.title, "parameters": {p: values[p] for p in query.parameters},
             "filters": {p.name: values[p.name] for p in COMMON if values[p.name] is not None},
             "columns": list(keys), "rows": records, "refreshed": refreshed}
 
 
+#: Plan operators that read a whole label, every node or every relationship.
+SCANS = ("AllNodesScan", "NodeByLabelScan", "UndirectedAllRelationshipsScan", "DirectedAllRelationshipsScan")
+
+
+def plan_operators(plan: dict[str, Any]) -> set[str]:
+    """Every operator of a profiled plan; scans and index reads with what they read
+    (`NodeByLabelScan(f:ContributoryFactor)`, `NodeIndexSeek(RANGE INDEX g:Gap(case_id, type))`)."""
+    name = plan["operatorType"].split("@")[0]
+    if name.startswith(SCANS) or "Index" in name:
+        details = plan.get("args", {}).get("Details", "")
+        name += f"({details.split(' WHERE ')[0].split(', cache[')[0]})"
+    names = {name}
+    for child in plan.get("children", []):
+        names |= plan_operators(child)
+    return names
+
+
+def profile_query(store: Store, name: str, params: dict[str, Any], timeout: float = 60) -> set[str]:
+    """The operators of the query's plan as run with these parameters (PROFILE, in a read transaction)."""
+    query = get_query(name)
+    values = bind(query, params)
+
+    def work(tx: ManagedTransaction) -> set[str]:
+        return plan_operators(tx.run("PROFILE " + query.cypher_for(values), values).consume().profile)
+
+    return _in_read_transaction(store, work, timeout)
+
+
+def _rows(result: Result) -> tuple[list[dict[str, Any]], list[str]]:
+    return [{k: _plain(v) for k, v in record.items()} for record in result], list(result.keys())
+
+
 def _read(store: Store, cypher: str, values: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any]], list[str]]:
     """One read transaction, routed as a read, stopped by the server after `timeout` seconds."""
-    @unit_of_work(timeout=timeout)
-    def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], list[str]]:
-        result = tx.run(cypher, values)
-        rows = [{k: _plain(v) for k, v in record.items()} for record in result]
-        return rows, list(result.keys())
+    return _in_read_transaction(store, lambda tx: _rows(tx.run(cypher, values)), timeout)
 
+
+def _in_read_transaction(store: Store, work: Callable[[ManagedTransaction], T], timeout: float) -> T:
+    """`work` in a read transaction (a cluster routes it to a secondary), stopped by the server
+    after `timeout` seconds: then a QueryTimeout that says how to narrow the query."""
     try:
         with store.driver.session(database=store.database, default_access_mode=READ_ACCESS,
                                   bookmark_manager=store.bookmarks) as session:
-            return session.execute_read(work)
+            return session.execute_read(unit_of_work(timeout=timeout)(work))
     except Neo4jError as exc:
         if "TransactionTimedOut" in (exc.code or "") or "Terminated" in (exc.code or ""):
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; narrow it with the case "

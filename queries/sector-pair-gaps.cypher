@@ -6,9 +6,9 @@
 // reads: analysis
 UNWIND ['unanswered_handoff', 'late_response', 'silent_pair'] AS gap_type
 MATCH (t:GapTally {case_id: c.id, type: gap_type}) WHERE t.revision = c.revision
-UNWIND range(0, size(t.counts) - 1) AS i
-WITH c, t.type AS gap_type, TALLIED(t.from_sectors[i]) AS from_sector, TALLIED(t.to_sectors[i]) AS to_sector,
-     t.counts[i] AS n
+WITH c, t.type AS gap_type, t.from_sectors AS froms, t.to_sectors AS tos, t.counts AS counts
+UNWIND range(0, size(counts) - 1) AS i
+WITH c, gap_type, TALLIED(froms[i]) AS from_sector, TALLIED(tos[i]) AS to_sector, counts[i] AS n
 WITH from_sector, to_sector,
      sum(CASE gap_type WHEN 'unanswered_handoff' THEN n ELSE 0 END) AS unanswered,
      sum(CASE gap_type WHEN 'late_response' THEN n ELSE 0 END) AS late,

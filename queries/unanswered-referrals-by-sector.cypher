@@ -5,9 +5,10 @@
 // shape: counts
 // reads: analysis
 MATCH (t:GapTally {case_id: c.id, type: 'unanswered_handoff'}) WHERE t.revision = c.revision
-UNWIND range(0, size(t.counts) - 1) AS i
-WITH c, t, i WHERE t.kinds[i] IN $kinds
-RETURN TALLIED(t.from_sectors[i]) AS from_sector, TALLIED(t.to_sectors[i]) AS to_sector, t.kinds[i] AS kind,
-       sum(t.counts[i]) AS unanswered, count(DISTINCT c.id) AS cases
+WITH c, t.from_sectors AS froms, t.to_sectors AS tos, t.kinds AS kinds, t.counts AS counts
+UNWIND range(0, size(counts) - 1) AS i
+WITH c, froms, tos, kinds, counts, i WHERE kinds[i] IN $kinds
+RETURN TALLIED(froms[i]) AS from_sector, TALLIED(tos[i]) AS to_sector, kinds[i] AS kind,
+       sum(counts[i]) AS unanswered, count(DISTINCT c.id) AS cases
 ORDER BY unanswered DESC, from_sector, to_sector, kind
 LIMIT 1000

@@ -17,7 +17,16 @@ from neo4j.exceptions import Neo4jError
 from causalmap.analysis.report import Parameters, analyse
 from causalmap.analysis.rules import load_rules
 from causalmap.interchange.case_json import import_case
-from causalmap.named_queries import QueryTimeout, _parse, _read, load_queries, run_query
+from causalmap.named_queries import (
+    SCANS,
+    QueryTimeout,
+    _parse,
+    _read,
+    load_queries,
+    plan_operators,
+    profile_query,
+    run_query,
+)
 from causalmap.samples import sample_document
 from causalmap.store.items import update_case
 from causalmap.store.snapshot import read_snapshot
@@ -269,3 +278,21 @@ def test_a_query_stopped_by_its_timeout_answers_503_not_500(app):
         response = from_error(QueryTimeout("the query ran longer than 10 s and was stopped"))
     assert (response.status_code, response.json["title"]) == (503, "Query timed out")
     assert response.json["detail"] == "the query ran longer than 10 s and was stopped"
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_every_query_starts_from_an_index_never_a_label_scan(store, shared_samples, name):
+    """PROFILE of each query with no case filter (every case is a candidate), a list of cases
+    and a board: index reads only, never a scan of a whole label (every case's events, gaps,
+    factors...) or of every node."""
+    params = dict(EXAMPLES.get(name, {}))
+    if name == "shortest-causal-path":
+        params["case"] = shared_samples[0]
+    for scope in ({}, {"cases": shared_samples[:1]}, {"board": "Northfield Safeguarding Partnership"}):
+        used = profile_query(store, name, {**params, **scope})
+        scans = sorted(o for o in used if o.startswith(SCANS))
+        assert scans == [], f"{name} with {scope or 'no filter'}: {scans}"
+        assert any("Index" in o for o in used)
+    # A near miss: the check sees a label scan where there is one.
+    assert "NodeByLabelScan(e:Event)" in plan_operators(
+        store.driver.execute_query("PROFILE MATCH (e:Event) RETURN count(e.disputed) AS n").summary.profile)
