@@ -296,3 +296,25 @@ def test_every_query_starts_from_an_index_never_a_label_scan(store, shared_sampl
     # A near miss: the check sees a label scan where there is one.
     assert "NodeByLabelScan(e:Event)" in plan_operators(
         store.driver.execute_query("PROFILE MATCH (e:Event) RETURN count(e.disputed) AS n").summary.profile)
+
+
+def test_queries_run_through_a_routing_uri_and_are_sent_as_reads(neo4j_env, store, two_samples):
+    """A `neo4j://` URI (what a cluster or Aura needs) works against the single local server:
+    the driver routes, a named query's reads are read transactions (the server refuses a write
+    in one), and the analyses it stores first go to the writer."""
+    import neo4j
+
+    from causalmap.store.connection import connect
+
+    uri = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://", 1)
+    assert uri.startswith("neo4j://")
+    with connect(uri, neo4j_env["NEO4J_USER"], neo4j_env["NEO4J_PASSWORD"],
+                 neo4j_env.get("NEO4J_DATABASE", "neo4j")) as routed:
+        assert isinstance(routed.driver, neo4j.Neo4jDriver) and not isinstance(store.driver, neo4j.Neo4jDriver)
+        scope = {"cases": two_samples, "pattern": "start_again"}
+        got = run_query(routed, "national-patterns", scope)
+        assert got["refreshed"] == two_samples  # analysed and stored through the writer
+        assert got["rows"] == [{"pattern": "start_again", "occurrences": 2, "cases": 2, "case_ids": two_samples}]
+        assert run_query(store, "national-patterns", scope)["rows"] == got["rows"]
+        with pytest.raises(Neo4jError, match="(?i)read"):
+            _read(routed, "CREATE (n:Nothing) RETURN n", {}, 5)
