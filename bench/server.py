@@ -1,4 +1,6 @@
-"""A Neo4j for benchmarks: NEO4J_URI when set, else the local one in a temporary directory."""
+"""A Neo4j for benchmarks: NEO4J_URI when set; else the local one in BENCH_NEO4J_DIR, a data
+directory kept between runs (so a large corpus is loaded once and reused); else the local one
+in a temporary directory."""
 
 from __future__ import annotations
 
@@ -24,6 +26,10 @@ def bench_store() -> Iterator[tuple[Store, dict[str, str]]]:
             migrate(store)
             yield store, env
         return
+    if os.environ.get("BENCH_NEO4J_DIR"):
+        with _kept_store(os.environ["BENCH_NEO4J_DIR"]) as found:
+            yield found
+        return
     with tempfile.TemporaryDirectory(prefix="causalmap-bench-") as tmp, socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -39,4 +45,25 @@ def bench_store() -> Iterator[tuple[Store, dict[str, str]]]:
                 migrate(store)
                 yield store, env
         finally:
+            local.stop()
+
+
+@contextmanager
+def _kept_store(data_dir: str) -> Iterator[tuple[Store, dict[str, str]]]:
+    """The local Neo4j of a kept data directory: started unless it already runs (on
+    CAUSALMAP_BOLT_PORT), and stopped at the end only when it was started here."""
+    settings = load_settings({"CAUSALMAP_DATA_DIR": data_dir,
+                              "CAUSALMAP_BOLT_PORT": os.environ.get("CAUSALMAP_BOLT_PORT", "7687"),
+                              "CAUSALMAP_NEO4J_HEAP": os.environ.get("CAUSALMAP_NEO4J_HEAP", "2g"),
+                              "CAUSALMAP_NEO4J_PAGECACHE_MB": os.environ.get("CAUSALMAP_NEO4J_PAGECACHE_MB", "1024")})
+    local = LocalNeo4j(settings)
+    started = local.start()
+    print(f"Neo4j in {data_dir} on {local.uri}: {'started' if started else 'already running, reused'}", flush=True)
+    try:
+        env = {"NEO4J_URI": local.uri, "NEO4J_USER": "neo4j", "NEO4J_PASSWORD": local.password()}
+        with connect(local.uri, "neo4j", local.password(), "neo4j") as store:
+            migrate(store)
+            yield store, env
+    finally:
+        if started:
             local.stop()

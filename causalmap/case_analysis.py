@@ -18,7 +18,7 @@ from causalmap.analysis.rules import Rules, load_rules
 from causalmap.errors import UsageError
 from causalmap.snapshot import CaseSnapshot
 from causalmap.store import Store
-from causalmap.store.analyses import cached_analysis, gap_rows, stale_cases, store_analysis
+from causalmap.store.analyses import STORED_LAYOUT, cached_analysis, gap_rows, stale_cases, store_analysis
 from causalmap.store.snapshot import read_snapshot
 
 #: How a case's snapshot is read: from Neo4j (the default), or kept by the web server while the
@@ -54,7 +54,7 @@ def _code_fingerprint() -> str:
 def analysis_key(families: tuple[str, ...], parameters: Parameters, rules: Rules) -> str:
     """What a stored result depends on besides the case: families, parameters, rules, code."""
     text = json.dumps({"families": families, "parameters": asdict(parameters), "rules": repr(rules),
-                       "code": _code_fingerprint()}, sort_keys=True, default=str)
+                       "code": _code_fingerprint(), "layout": STORED_LAYOUT}, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -122,9 +122,14 @@ def case_overview(store: Store, case_id: str, rules_file: Path | None = None,
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
     """Analyse (and store) those of the cases whose default analysis is missing or stale."""
     stale = stale_cases(store, case_ids, default_key(rules_file))
-    for case_id in stale:
-        analyse_case(store, case_id, "all", Parameters(), rules_file)
+    analyse_again(store, stale, rules_file)
     return stale
+
+
+def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None) -> None:
+    """Compute and store the default analysis of each of the (stale) cases."""
+    for case_id in case_ids:
+        analyse_case(store, case_id, "all", Parameters(), rules_file)
 
 
 def case_network(store: Store, case_id: str, read: SnapshotReader = read_snapshot) -> dict[str, Any]:

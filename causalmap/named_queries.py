@@ -17,22 +17,26 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from neo4j import READ_ACCESS, ManagedTransaction, unit_of_work
+from neo4j import READ_ACCESS, ManagedTransaction, Result, unit_of_work
 from neo4j.exceptions import Neo4jError
 
 from causalmap import vocab
 from causalmap.errors import CausalmapError, NotFound, UsageError
 from causalmap.store import Store
+from causalmap.store.analyses import STALE_CASE
 
 _WRITES = re.compile(
     r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|CALL\s+dbms|FOREACH|IN\s+TRANSACTIONS)\b", re.I)
 _UNBOUNDED = re.compile(r"\*\s*\]|\*\s*\d*\s*\.\.\s*\]|\{\s*\d*\s*,\s*\}|[->]\s*[+*]|\)\s*\)\s*[+*]")
 ROW_LIMIT = 1000
+T = TypeVar("T")
 
 #: Choices of the vocabulary-typed parameters, from causalmap.vocab.
 CHOICES: dict[str, tuple[str, ...]] = {
@@ -85,13 +89,32 @@ COMMON = (
 COMMON = tuple(Parameter(**{**p.__dict__, "common": True}) for p in COMMON)
 #: A case's year: the year the review was decided on (its trigger), else the year it was created.
 CASE_YEAR = "toInteger(left(coalesce(c.trigger_decided_on, c.created_at), 4))"
-CASE_FILTER = (
-    "MATCH (c:Case)\n"
-    "WHERE ($cases IS NULL OR c.id IN $cases) AND ($board IS NULL OR c.board = $board)\n"
+#: The filters, each true when not given; every case filter checks them all.
+CASE_CONDITIONS = (
+    "($cases IS NULL OR c.id IN $cases) AND ($board IS NULL OR c.board = $board)\n"
     "  AND ($region IS NULL OR c.region = $region) AND ($review_kind IS NULL OR c.review_kind = $review_kind)\n"
     f"  AND ($from_year IS NULL OR {CASE_YEAR} >= $from_year) AND ($to_year IS NULL OR {CASE_YEAR} <= $to_year)\n"
-    "WITH c\n"
 )
+#: Where the filter starts, the first given of these: an index seek on the case id (the
+#: uniqueness constraint's index) or on an indexed property (store/schema.py); with none
+#: of them, a scan of the case id index (no label scan).
+CASE_STARTS = (("cases", "c.id IN $cases"), ("board", "c.board = $board"), ("region", "c.region = $region"),
+               ("review_kind", "c.review_kind = $review_kind"))
+CASE_ALL = "c.id IS NOT NULL"
+
+
+def case_filter(values: dict[str, Any] | None = None) -> str:
+    """The clause that binds `c` to each case passing the filters given in `values`.
+
+    Only which filters are given chooses among these fixed texts; every value stays a parameter.
+    """
+    values = values or {}
+    start = next((clause for name, clause in CASE_STARTS if values.get(name) is not None), CASE_ALL)
+    return f"MATCH (c:Case)\nWHERE {start}\n  AND {CASE_CONDITIONS}WITH c\n"
+
+
+#: The clause with no filter given (as documented and printed by the bench).
+CASE_FILTER = case_filter()
 #: Macros a query body may use, each defined once: a path as node kinds, and its sectors.
 MACROS = {
     "STEPS(p)": ("[step IN nodes(p) | CASE WHEN step:ContributoryFactor THEN 'factor:' + coalesce(step.category, "
@@ -101,6 +124,8 @@ MACROS = {
     "SECTORS(p)": "[step IN nodes(p) | [(step)-[:BY]->(step_agency:Agency) | step_agency.sector][0]]",
     "YEAR(c)": CASE_YEAR,
 }
+#: A GapTally list entry (store/analyses.py), where "" stands for a Gap without that field.
+TALLIED = (re.compile(r"TALLIED\(([^()]*)\)"), r"nullIf(\1, '')")
 SHAPES = ("counts", "paths", "table")
 
 
@@ -126,7 +151,12 @@ class NamedQuery:
 
     @property
     def cypher(self) -> str:
+        """The Cypher run when no case filter is given."""
         return CASE_FILTER + self.body
+
+    def cypher_for(self, values: dict[str, Any]) -> str:
+        """The Cypher run with these (bound) values: the case filter starts at the filter given."""
+        return case_filter(values) + self.body
 
     def as_dict(self) -> dict[str, Any]:
         return {"name": self.name, "title": self.title, "description": self.description,
@@ -178,6 +208,7 @@ def _parse(name: str, text: str) -> NamedQuery:
     body = "\n".join(line for line in text.splitlines() if not line.startswith("//")).strip()
     for macro, expansion in MACROS.items():
         body = body.replace(macro, expansion)
+    body = TALLIED[0].sub(TALLIED[1], body)
     used = set(re.findall(r"\$(\w+)", body))
     declared = {p.name for p in params}
     if used != declared:
@@ -195,6 +226,12 @@ def _parse(name: str, text: str) -> NamedQuery:
 
 
 def load_queries() -> dict[str, NamedQuery]:
+    """Every named query by name (read and checked once: the files ship with the package)."""
+    return dict(_loaded())
+
+
+@cache
+def _loaded() -> dict[str, NamedQuery]:
     folder = resources.files("causalmap.queries")
     out = {}
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
@@ -302,33 +339,79 @@ def _plain(value: Any) -> Any:
 
 def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float = 10,
               rules_file: Path | None = None) -> dict[str, Any]:
-    """Run one named query; queries over the stored analysis first refresh the stale cases they cover."""
+    """Run one named query; queries over the stored analysis first refresh the stale cases they cover.
+
+    The check for stale cases runs in the same read transaction, just before the query: when
+    it finds none (the usual case) that one transaction is all; when it finds some, they are
+    analysed (and stored) and the query runs in a second transaction.
+    """
     query = get_query(name)
     values = bind(query, params)
-    refreshed: list[str] = []
+    cypher = query.cypher_for(values)
+    check = None
     if query.reads_analysis:
-        from causalmap.case_analysis import refresh_stale
+        from causalmap.case_analysis import analyse_again, default_key
 
-        ids = [r["id"] for r in _read(store, CASE_FILTER + "RETURN c.id AS id", values, timeout)[0]]
-        refreshed = refresh_stale(store, ids, rules_file)
-    records, keys = _read(store, query.cypher, values, timeout)
+        check = (f"{case_filter(values)}WITH c WHERE {STALE_CASE}\nRETURN c.id AS id ORDER BY id",
+                 {**values, "analysis_key": default_key(rules_file)})
+
+    def work(tx: ManagedTransaction) -> tuple[list[str], list[dict[str, Any]], list[str]]:
+        stale = [r["id"] for r in tx.run(*check)] if check else []
+        return (stale, [], []) if stale else ([], *_rows(tx.run(cypher, values)))
+
+    refreshed, records, keys = _in_read_transaction(store, work, timeout)
+    if refreshed:
+        analyse_again(store, refreshed, rules_file)
+        records, keys = _read(store, cypher, values, timeout)
     return {"query": name, "title": query.title, "parameters": {p: values[p] for p in query.parameters},
             "filters": {p.name: values[p.name] for p in COMMON if values[p.name] is not None},
             "columns": list(keys), "rows": records, "refreshed": refreshed}
 
 
+#: Plan operators that read a whole label, every node or every relationship.
+SCANS = ("AllNodesScan", "NodeByLabelScan", "UndirectedAllRelationshipsScan", "DirectedAllRelationshipsScan")
+
+
+def plan_operators(plan: dict[str, Any]) -> set[str]:
+    """Every operator of a profiled plan; scans and index reads with what they read
+    (`NodeByLabelScan(f:ContributoryFactor)`, `NodeIndexSeek(RANGE INDEX g:Gap(case_id, type))`)."""
+    name = plan["operatorType"].split("@")[0]
+    if name.startswith(SCANS) or "Index" in name:
+        details = plan.get("args", {}).get("Details", "")
+        name += f"({details.split(' WHERE ')[0].split(', cache[')[0]})"
+    names = {name}
+    for child in plan.get("children", []):
+        names |= plan_operators(child)
+    return names
+
+
+def profile_query(store: Store, name: str, params: dict[str, Any], timeout: float = 60) -> set[str]:
+    """The operators of the query's plan as run with these parameters (PROFILE, in a read transaction)."""
+    query = get_query(name)
+    values = bind(query, params)
+
+    def work(tx: ManagedTransaction) -> set[str]:
+        return plan_operators(tx.run("PROFILE " + query.cypher_for(values), values).consume().profile)
+
+    return _in_read_transaction(store, work, timeout)
+
+
+def _rows(result: Result) -> tuple[list[dict[str, Any]], list[str]]:
+    return [{k: _plain(v) for k, v in record.items()} for record in result], list(result.keys())
+
+
 def _read(store: Store, cypher: str, values: dict[str, Any], timeout: float) -> tuple[list[dict[str, Any]], list[str]]:
     """One read transaction, routed as a read, stopped by the server after `timeout` seconds."""
-    @unit_of_work(timeout=timeout)
-    def work(tx: ManagedTransaction) -> tuple[list[dict[str, Any]], list[str]]:
-        result = tx.run(cypher, values)
-        rows = [{k: _plain(v) for k, v in record.items()} for record in result]
-        return rows, list(result.keys())
+    return _in_read_transaction(store, lambda tx: _rows(tx.run(cypher, values)), timeout)
 
+
+def _in_read_transaction(store: Store, work: Callable[[ManagedTransaction], T], timeout: float) -> T:
+    """`work` in a read transaction (a cluster routes it to a secondary), stopped by the server
+    after `timeout` seconds: then a QueryTimeout that says how to narrow the query."""
     try:
         with store.driver.session(database=store.database, default_access_mode=READ_ACCESS,
                                   bookmark_manager=store.bookmarks) as session:
-            return session.execute_read(work)
+            return session.execute_read(unit_of_work(timeout=timeout)(work))
     except Neo4jError as exc:
         if "TransactionTimedOut" in (exc.code or "") or "Terminated" in (exc.code or ""):
             raise QueryTimeout(f"the query ran longer than {timeout:g} s and was stopped; narrow it with the case "

@@ -5,7 +5,7 @@
 // param harm_kinds list:event_kind default=["outcome"] -- the event kinds a path ends at
 // columns: steps:list, sectors:list, paths:int, cases:int, case_ids:list
 // shape: counts
-MATCH (f:ContributoryFactor {case_id: c.id})
+MATCH (f:ContributoryFactor {case_id: c.id}) USING INDEX f:ContributoryFactor(case_id)
 WHERE $category IS NULL OR f.category = $category
 MATCH p = (f)-[:CONTRIBUTED_TO]->{1,8}(o:Event)
 WHERE o.case_id = c.id AND o.kind IN $harm_kinds AND length(p) <= $max_length

@@ -4,7 +4,7 @@
 // param harm_kinds list:event_kind default=["outcome"] -- the event kinds a path ends at
 // columns: case_id:case, links:int, steps:list, sectors:list
 // shape: paths
-MATCH (d:Decision {case_id: c.id}) WHERE d.taken = false
+MATCH (d:Decision {case_id: c.id}) USING INDEX d:Decision(case_id) WHERE d.taken = false
 MATCH p = (d)-[:CONTRIBUTED_TO]->{1,8}(o:Event)
 WHERE o.case_id = c.id AND o.kind IN $harm_kinds AND length(p) <= $max_length
 RETURN c.id AS case_id, length(p) AS links, STEPS(p) AS steps, SECTORS(p) AS sectors

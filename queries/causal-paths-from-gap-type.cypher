@@ -6,9 +6,12 @@
 // columns: case_id:case, gap_type:text, links:int, steps:list, sectors:list
 // shape: paths
 // reads: analysis
-MATCH (g:Gap {case_id: c.id, type: $gap_type}) WHERE g.revision = c.revision
-MATCH (g)-[:RESTS_ON]->(e:Event)
-WITH DISTINCT c, e
+CALL (c) {
+  MATCH (g:Gap {case_id: c.id, type: $gap_type}) WHERE g.revision = c.revision
+  UNWIND g.event_ids AS event_id
+  MATCH (e:Event {case_id: c.id, id: event_id})
+  RETURN DISTINCT e
+}
 MATCH p = (e)-[:CONTRIBUTED_TO]->{1,8}(o:Event)
 WHERE o.case_id = c.id AND o.kind IN $harm_kinds AND length(p) <= $max_length
 RETURN c.id AS case_id, $gap_type AS gap_type, length(p) AS links, STEPS(p) AS steps, SECTORS(p) AS sectors

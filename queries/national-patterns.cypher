@@ -4,10 +4,10 @@
 // columns: pattern:pattern_type, occurrences:int, cases:int, case_ids:list
 // shape: counts
 // reads: analysis
-MATCH (g:Gap {case_id: c.id, family: 'patterns'}) WHERE g.revision = c.revision
-  AND ($pattern IS NULL OR g.type = $pattern)
-WITH c, g ORDER BY c.id
-RETURN g.type AS pattern, count(g) AS occurrences, count(DISTINCT c.id) AS cases,
+MATCH (t:GapTally {case_id: c.id, family: 'patterns'}) WHERE t.revision = c.revision
+  AND ($pattern IS NULL OR t.type = $pattern)
+WITH c, t ORDER BY c.id
+RETURN t.type AS pattern, sum(reduce(n = 0, k IN t.counts | n + k)) AS occurrences, count(DISTINCT c.id) AS cases,
        collect(DISTINCT c.id)[..50] AS case_ids
 ORDER BY cases DESC, occurrences DESC, pattern
 LIMIT 100

@@ -3,7 +3,7 @@
 // param min_boards int default=2 min=1 max=1000 -- only themes recurring in at least this many boards
 // columns: category:category, boards:int, board_names:list, recommendations:int, cases:int
 // shape: counts
-MATCH (r:Recommendation {case_id: c.id, type: 'research_development'})
+MATCH (r:Recommendation {case_id: c.id, type: 'research_development'}) USING INDEX r:Recommendation(case_id)
 OPTIONAL MATCH (r)-[:ADDRESSES]->(f:Finding)
 WITH c, r, coalesce(f.category, 'uncategorised') AS category
 ORDER BY c.board

@@ -5,11 +5,14 @@
 // shape: counts
 // reads: analysis
 UNWIND ['unanswered_handoff', 'late_response', 'silent_pair'] AS gap_type
-MATCH (g:Gap {case_id: c.id, type: gap_type}) WHERE g.revision = c.revision
-WITH g.from_sector AS from_sector, g.to_sector AS to_sector,
-     sum(CASE g.type WHEN 'unanswered_handoff' THEN 1 ELSE 0 END) AS unanswered,
-     sum(CASE g.type WHEN 'late_response' THEN 1 ELSE 0 END) AS late,
-     sum(CASE g.type WHEN 'silent_pair' THEN 1 ELSE 0 END) AS silent, count(DISTINCT c.id) AS cases
+MATCH (t:GapTally {case_id: c.id, type: gap_type}) WHERE t.revision = c.revision
+WITH c, t.type AS gap_type, t.from_sectors AS froms, t.to_sectors AS tos, t.counts AS counts
+UNWIND range(0, size(counts) - 1) AS i
+WITH c, gap_type, TALLIED(froms[i]) AS from_sector, TALLIED(tos[i]) AS to_sector, counts[i] AS n
+WITH from_sector, to_sector,
+     sum(CASE gap_type WHEN 'unanswered_handoff' THEN n ELSE 0 END) AS unanswered,
+     sum(CASE gap_type WHEN 'late_response' THEN n ELSE 0 END) AS late,
+     sum(CASE gap_type WHEN 'silent_pair' THEN n ELSE 0 END) AS silent, count(DISTINCT c.id) AS cases
 WITH from_sector, to_sector, unanswered, late, silent, unanswered + late + silent AS total, cases
 WHERE total >= $min_total
 RETURN from_sector, to_sector, unanswered, late, silent, total, cases

@@ -4,8 +4,11 @@
 // columns: from_sector:sector, to_sector:sector, kind:event_kind, unanswered:int, cases:int
 // shape: counts
 // reads: analysis
-MATCH (g:Gap {case_id: c.id, type: 'unanswered_handoff'}) WHERE g.revision = c.revision AND g.kind IN $kinds
-RETURN g.from_sector AS from_sector, g.to_sector AS to_sector, g.kind AS kind,
-       count(g) AS unanswered, count(DISTINCT c.id) AS cases
+MATCH (t:GapTally {case_id: c.id, type: 'unanswered_handoff'}) WHERE t.revision = c.revision
+WITH c, t.from_sectors AS froms, t.to_sectors AS tos, t.kinds AS kinds, t.counts AS counts
+UNWIND range(0, size(counts) - 1) AS i
+WITH c, froms, tos, kinds, counts, i WHERE kinds[i] IN $kinds
+RETURN TALLIED(froms[i]) AS from_sector, TALLIED(tos[i]) AS to_sector, kinds[i] AS kind,
+       sum(counts[i]) AS unanswered, count(DISTINCT c.id) AS cases
 ORDER BY unanswered DESC, from_sector, to_sector, kind
 LIMIT 1000

@@ -4,6 +4,7 @@ and invalidated by every kind of change to the case."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pytest
 
@@ -110,19 +111,25 @@ def test_a_result_computed_before_an_edit_is_not_stored_after_it(store, sample):
 
 def test_gap_nodes_hold_the_default_analysis_items_and_go_with_the_case(store, sample):
     result = analyse_case(store, sample)
-    rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN g.family AS family, g.json AS json, "
-                      "COUNT { (g)-[:RESTS_ON]->() } AS events ORDER BY g.family, toInteger(split(g.id, ':')[1])",
-                      id=sample)
-    assert [json.loads(r["json"]) for r in rows] == [
-        json.loads(json.dumps(i, sort_keys=True)) for i in result["gaps"] + result["patterns"]]
-    assert sum(r["events"] for r in rows) == sum(
-        len([e for e in i["event_ids"] if e in {ev["id"] for ev in sample_document()["events"]}])
-        for i in result["gaps"] + result["patterns"])
+    rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN g.family AS family, g.json AS json, g.type AS type, "
+                      "g.from_sector AS a, g.to_sector AS b, g.kind AS kind, g.event_ids AS events "
+                      "ORDER BY g.family, toInteger(split(g.id, ':')[1])", id=sample)
+    items = result["gaps"] + result["patterns"]
+    assert [json.loads(r["json"]) for r in rows] == [json.loads(json.dumps(i, sort_keys=True)) for i in items]
+    assert [r["events"] for r in rows] == [i["event_ids"] for i in items]
+    # The tallies count the Gap nodes of each type by sectors and kind, exactly.
+    tallies = store.read("MATCH (t:GapTally {case_id: $id}) UNWIND range(0, size(t.counts) - 1) AS i "
+                         "RETURN t.type AS type, t.from_sectors[i] AS a, t.to_sectors[i] AS b, t.kinds[i] AS kind, "
+                         "t.counts[i] AS n", id=sample)
+    assert {(t["type"], t["a"], t["b"], t["kind"]): t["n"] for t in tallies} == Counter(
+        (r["type"], r["a"] or "", r["b"] or "", r["kind"] or "") for r in rows)
+    assert any(t["n"] > 1 for t in tallies) and len({t["type"] for t in tallies}) > 3
     # Another parameter set stores no Gap nodes of its own.
     analyse_case(store, sample, "all", Parameters(window_days=30))
     assert len(store.read("MATCH (g:Gap {case_id: $id}) RETURN g.id", id=sample)) == len(rows)
     delete_case(store, sample)
-    assert store.read("MATCH (n) WHERE (n:Gap OR n:Analysis) AND n.case_id = $id RETURN count(n) AS n",
+    assert store.read("MATCH (n) WHERE (n:Gap OR n:GapTally OR n:Analysis) AND n.case_id = $id "
+                      "RETURN count(n) AS n",
                       id=sample) == [{"n": 0}]
 
 

@@ -17,7 +17,16 @@ from neo4j.exceptions import Neo4jError
 from causalmap.analysis.report import Parameters, analyse
 from causalmap.analysis.rules import load_rules
 from causalmap.interchange.case_json import import_case
-from causalmap.named_queries import QueryTimeout, _parse, _read, load_queries, run_query
+from causalmap.named_queries import (
+    SCANS,
+    QueryTimeout,
+    _parse,
+    _read,
+    load_queries,
+    plan_operators,
+    profile_query,
+    run_query,
+)
 from causalmap.samples import sample_document
 from causalmap.store.items import update_case
 from causalmap.store.snapshot import read_snapshot
@@ -269,3 +278,43 @@ def test_a_query_stopped_by_its_timeout_answers_503_not_500(app):
         response = from_error(QueryTimeout("the query ran longer than 10 s and was stopped"))
     assert (response.status_code, response.json["title"]) == (503, "Query timed out")
     assert response.json["detail"] == "the query ran longer than 10 s and was stopped"
+
+
+@pytest.mark.parametrize("name", sorted(load_queries()))
+def test_every_query_starts_from_an_index_never_a_label_scan(store, shared_samples, name):
+    """PROFILE of each query with no case filter (every case is a candidate), a list of cases
+    and a board: index reads only, never a scan of a whole label (every case's events, gaps,
+    factors...) or of every node."""
+    params = dict(EXAMPLES.get(name, {}))
+    if name == "shortest-causal-path":
+        params["case"] = shared_samples[0]
+    for scope in ({}, {"cases": shared_samples[:1]}, {"board": "Northfield Safeguarding Partnership"}):
+        used = profile_query(store, name, {**params, **scope})
+        scans = sorted(o for o in used if o.startswith(SCANS))
+        assert scans == [], f"{name} with {scope or 'no filter'}: {scans}"
+        assert any("Index" in o for o in used)
+    # A near miss: the check sees a label scan where there is one.
+    assert "NodeByLabelScan(e:Event)" in plan_operators(
+        store.driver.execute_query("PROFILE MATCH (e:Event) RETURN count(e.disputed) AS n").summary.profile)
+
+
+def test_queries_run_through_a_routing_uri_and_are_sent_as_reads(neo4j_env, store, two_samples):
+    """A `neo4j://` URI (what a cluster or Aura needs) works against the single local server:
+    the driver routes, a named query's reads are read transactions (the server refuses a write
+    in one), and the analyses it stores first go to the writer."""
+    import neo4j
+
+    from causalmap.store.connection import connect
+
+    uri = neo4j_env["NEO4J_URI"].replace("bolt://", "neo4j://", 1)
+    assert uri.startswith("neo4j://")
+    with connect(uri, neo4j_env["NEO4J_USER"], neo4j_env["NEO4J_PASSWORD"],
+                 neo4j_env.get("NEO4J_DATABASE", "neo4j")) as routed:
+        assert isinstance(routed.driver, neo4j.Neo4jDriver) and not isinstance(store.driver, neo4j.Neo4jDriver)
+        scope = {"cases": two_samples, "pattern": "start_again"}
+        got = run_query(routed, "national-patterns", scope)
+        assert got["refreshed"] == two_samples  # analysed and stored through the writer
+        assert got["rows"] == [{"pattern": "start_again", "occurrences": 2, "cases": 2, "case_ids": two_samples}]
+        assert run_query(store, "national-patterns", scope)["rows"] == got["rows"]
+        with pytest.raises(Neo4jError, match="(?i)read"):
+            _read(routed, "CREATE (n:Nothing) RETURN n", {}, 5)

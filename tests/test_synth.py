@@ -64,6 +64,14 @@ def test_the_planted_patterns_are_found_exactly(store, corpus):
                      "sectors": [None, "children_social_care", "health_acute"],
                      "paths": len(want["tools_paths"]), "cases": len(want["tools_paths"]),
                      "case_ids": want["tools_paths"]}]
+    rows = run_query(store, "causal-paths-from-gap-type", {**scope, "gap_type": "unanswered_handoff"})["rows"]
+    assert rows == [{"case_id": c, "gap_type": "unanswered_handoff", "links": 1,
+                     "steps": ["event:referral", "event:outcome"], "sectors": ["early_years", "health_acute"]}
+                    for c in want["unanswered_referral_paths"]]
+    # A near miss: the cases without the plant have no unanswered handoff, so no path from one.
+    unplanted = [c for c in ids if c not in want["unanswered_referral_paths"]]
+    assert run_query(store, "causal-paths-from-gap-type", {"cases": unplanted,
+                                                           "gap_type": "unanswered_handoff"})["rows"] == []
     rows = run_query(store, "national-recommendations-across-boards", scope)["rows"]
     assert [(r["category"], r["boards"], sorted(r["board_names"]), r["cases"]) for r in rows] == [
         ("management_systems", len(want["national_recommendation_boards"]),

@@ -9,7 +9,8 @@ patterns are then added to the cases whose index says so, and :func:`planted` gi
 exact answers the named queries must find:
 
 - index % 5 == 0: a nursery (early_years) referral to children's social care that nobody
-  answers (an `unanswered_handoff`, early_years -> children_social_care, kind referral);
+  answers (an `unanswered_handoff`, early_years -> children_social_care, kind referral),
+  with a causal link from it to the harm: the one path from a gap to harm in the corpus;
 - index % 4 == 0: a path factor(tools) -> decision not taken -> outcome;
 - index % 3 == 0: a type-3 (research_development) recommendation answering a finding of
   category management_systems;
@@ -46,6 +47,7 @@ def planted(n_cases: int, prefix: str) -> dict[str, Any]:
     ids = [case_id(prefix, i) for i in range(n_cases)]
     return {
         "unanswered_nursery_referrals": [ids[i] for i in range(n_cases) if i % 5 == 0],
+        "unanswered_referral_paths": [ids[i] for i in range(n_cases) if i % 5 == 0],
         "tools_paths": [ids[i] for i in range(n_cases) if i % 4 == 0],
         "national_recommendations": [ids[i] for i in range(n_cases) if i % 3 == 0],
         "national_recommendation_boards": sorted({board_of(i) for i in range(n_cases) if i % 3 == 0}),
@@ -103,8 +105,9 @@ def synthetic_case(prefix: str, index: int, events: int, seed: int) -> dict[str,
         for k in range(3):
             event(10 + 40 * k, "csc", "case_opened")
             event(30 + 40 * k, "csc", "closure")
+    unanswered = None
     if index % 5 == 0:  # planted: a nursery referral nobody answers
-        event(span // 2, "nursery", "referral", to_agencies=["csc"])
+        unanswered = event(span // 2, "nursery", "referral", to_agencies=["csc"])
     harm = event(end, "hospital", "outcome")
     screening = event(end - 20, "csc", "assessment")
     out["decisions"].append({"id": "d-strategy", "date": screening["date"], "description": "Hold a strategy "
@@ -137,6 +140,8 @@ def synthetic_case(prefix: str, index: int, events: int, seed: int) -> dict[str,
     if index % 4 == 0:
         link(6, ("factor", "f-tools"), ("decision", "d-strategy"))
         link(7, ("decision", "d-strategy"), ("event", harm["id"]))
+    if unanswered is not None:  # planted: unanswered referral -> outcome
+        link(8, ("event", unanswered["id"]), ("event", harm["id"]))
     out["episodes"] = [
         {"id": f"kpe{k}", "title": f"Episode {k}", "start": member["date"], "end": member["date"],
          "summary": None, "rating": rng.choice(vocab.EPISODE_RATINGS), "appraisal": "Appraised by the panel.",

@@ -10,12 +10,21 @@ makes it invisible in the same transaction that makes the edit.
     (:Analysis {case_id, key, revision, result, overview})   the whole JSON result, and the
                                                               few figures the case page shows
     (:Gap {case_id, id, revision, family, type, severity, from_agency, to_agency,
-           from_sector, to_sector, sectors, kind, start, end, json})-[:RESTS_ON]->(:Event)
+           from_sector, to_sector, sectors, kind, start, end, event_ids, json})
+    (:GapTally {case_id, revision, family, type, from_sectors, to_sectors, kinds, counts})
+
+A Gap names the events it rests on by id (`event_ids`, found through the Event key index),
+not by relationships: relationships to the events would make every traversal of the case's
+causal graph step over them. A GapTally is one per case and gap type: how many of the
+case's Gap nodes of that type there are for each (from sector, to sector, kind), as parallel
+lists ("" where the Gap has none), so that counts across many cases read one node per case
+and type instead of every Gap. Both are written from the same rows in one transaction.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from typing import Any
 
 from neo4j import ManagedTransaction
@@ -26,6 +35,10 @@ from causalmap.store.records import batches
 
 ANALYSIS = "Analysis"
 GAP = "Gap"
+GAP_TALLY = "GapTally"
+#: The layout of what is stored: part of every analysis key (case_analysis.py), so that
+#: results stored in an older layout count as stale and are computed again.
+STORED_LAYOUT = 2
 
 
 def cached_analysis(store: Store, case_id: str, key: str, part: str = "result"
@@ -56,10 +69,26 @@ def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) 
                  "sectors": [sectors.get(a, "other") for a in agencies],
                  "kind": item.get("kind") or item.get("meeting_kind"),
                  "start": period.get("start"), "end": period.get("end"),
+                 "event_ids": list(item.get("event_ids") or []),
                  "json": json.dumps(item, ensure_ascii=False, sort_keys=True)}
-        rows.append({"props": {k: v for k, v in props.items() if v is not None},
-                     "events": list(item.get("event_ids") or [])})
+        rows.append({"props": {k: v for k, v in props.items() if v is not None}})
     return rows
+
+
+def tally_rows(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """GapTally rows of Gap rows: per type, the count of each (from sector, to sector, kind)."""
+    counts: dict[tuple[str, str], Counter[tuple[str, str, str]]] = {}
+    for row in gaps:
+        props = row["props"]
+        key = (props.get("from_sector", ""), props.get("to_sector", ""), props.get("kind", ""))
+        counts.setdefault((props["family"], props["type"]), Counter())[key] += 1
+    out = []
+    for (family, kind_of_gap), by in sorted(counts.items()):
+        keys = sorted(by)
+        out.append({"family": family, "type": kind_of_gap, "from_sectors": [k[0] for k in keys],
+                    "to_sectors": [k[1] for k in keys], "kinds": [k[2] for k in keys],
+                    "counts": [by[k] for k in keys]})
+    return out
 
 
 def store_analysis(store: Store, case_id: str, key: str, revision: str | None, result: dict[str, Any],
@@ -91,23 +120,27 @@ def store_analysis(store: Store, case_id: str, key: str, revision: str | None, r
 
 
 def _replace_gaps(tx: ManagedTransaction, case_id: str, revision: str | None, rows: list[dict[str, Any]]) -> None:
-    tx.run("MATCH (g:Gap {case_id: $id}) DETACH DELETE g", id=case_id).consume()
+    for label in (GAP, GAP_TALLY):
+        tx.run(f"MATCH (g:{label} {{case_id: $id}}) DETACH DELETE g", id=case_id).consume()
     for chunk in batches(rows):
-        tx.run("UNWIND $rows AS row CREATE (g:Gap) SET g = row.props, g.case_id = $id, g.revision = $revision "
-               "WITH g, row UNWIND row.events AS event_id "
-               "MATCH (e:Event {case_id: $id, id: event_id}) USING INDEX e:Event(case_id, id) "
-               "CREATE (g)-[:RESTS_ON]->(e)", rows=chunk, id=case_id, revision=revision).consume()
+        tx.run("UNWIND $rows AS row CREATE (g:Gap) SET g = row.props, g.case_id = $id, g.revision = $revision",
+               rows=chunk, id=case_id, revision=revision).consume()
+    tx.run("UNWIND $rows AS row CREATE (t:GapTally) SET t = row, t.case_id = $id, t.revision = $revision",
+           rows=tally_rows(rows), id=case_id, revision=revision).consume()
 
 
 def forget_analyses(tx: ManagedTransaction, case_id: str) -> None:
     """Remove everything stored for the case (when the case itself is deleted)."""
-    for label in (ANALYSIS, GAP):
+    for label in (ANALYSIS, GAP, GAP_TALLY):
         tx.run(f"MATCH (n:{label} {{case_id: $id}}) DETACH DELETE n", id=case_id).consume()
+
+
+#: The one definition of a stale case: `c` has no result under $analysis_key at its revision.
+STALE_CASE = "NOT EXISTS { MATCH (a:Analysis {case_id: c.id, key: $analysis_key}) WHERE a.revision = c.revision }"
 
 
 def stale_cases(store: Store, case_ids: list[str], key: str) -> list[str]:
     """Those of `case_ids` with no result under `key` at their current revision."""
-    rows = store.read("UNWIND $ids AS id MATCH (c:Case {id: id}) "
-                      "WHERE NOT EXISTS { MATCH (a:Analysis {case_id: id, key: $key}) WHERE a.revision = c.revision } "
-                      "RETURN c.id AS id ORDER BY id", ids=case_ids, key=key)
+    rows = store.read(f"UNWIND $ids AS id MATCH (c:Case {{id: id}}) WHERE {STALE_CASE} "
+                      "RETURN c.id AS id ORDER BY id", ids=case_ids, analysis_key=key)
     return [r["id"] for r in rows]

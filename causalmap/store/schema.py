@@ -23,6 +23,9 @@ def statements() -> list[str]:
             f"CREATE CONSTRAINT {snake}_key IF NOT EXISTS FOR (n:{label}) REQUIRE (n.case_id, n.id) IS UNIQUE"
         )
         out.append(f"CREATE INDEX {snake}_case IF NOT EXISTS FOR (n:{label}) ON (n.case_id)")
+    # The analysts' case filters (named_queries.py) start at the filter given.
+    for prop in ("board", "region", "review_kind"):
+        out.append(f"CREATE INDEX case_{prop} IF NOT EXISTS FOR (c:{CASE}) ON (c.{prop})")
     out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
     out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
     out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
@@ -31,6 +34,8 @@ def statements() -> list[str]:
     out.append("CREATE INDEX gap_case IF NOT EXISTS FOR (n:Gap) ON (n.case_id)")
     out.append("CREATE INDEX gap_case_type IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.type)")
     out.append("CREATE INDEX gap_case_family IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.family)")
+    out.append("CREATE INDEX gap_tally_case_type IF NOT EXISTS FOR (n:GapTally) ON (n.case_id, n.type)")
+    out.append("CREATE INDEX gap_tally_case_family IF NOT EXISTS FOR (n:GapTally) ON (n.case_id, n.family)")
     out.append("CREATE INDEX event_case_kind IF NOT EXISTS FOR (n:Event) ON (n.case_id, n.kind)")
     out.append("CREATE INDEX factor_category IF NOT EXISTS FOR (n:ContributoryFactor) ON (n.category)")
     out.append("CREATE FULLTEXT INDEX finding_text IF NOT EXISTS FOR (n:Finding) ON EACH [n.statement]")
