@@ -13,6 +13,7 @@ from causalmap.store.analyses import forget_analyses
 from causalmap.store.connection import Store
 from causalmap.store.model import CASE_PROPERTIES, METHODOLOGY_FIELDS, TRIGGER_FIELDS
 from causalmap.store.revision import bump_revision
+from causalmap.store.staging import guard_new_case
 
 
 def check_case_id(case_id: str) -> str:
@@ -50,6 +51,7 @@ def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
     if exists:
         raise Conflict(f"case {case['id']!r} already exists; delete it first (causalmap case delete) "
                        "or import under another id (--as)")
+    guard_new_case(tx, case["id"])
     tx.run("CREATE (c:Case) SET c = $props", props=case_properties(case)).consume()
     bump_revision(tx, case["id"])
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from causalmap.vocab import CASE, CASE_LABELS
+from causalmap.vocab import CASE, CASE_LABELS, IMPORT_STAGE
 
 if TYPE_CHECKING:
     from causalmap.store.connection import Store
@@ -23,6 +23,8 @@ def statements() -> list[str]:
             f"CREATE CONSTRAINT {snake}_key IF NOT EXISTS FOR (n:{label}) REQUIRE (n.case_id, n.id) IS UNIQUE"
         )
         out.append(f"CREATE INDEX {snake}_case IF NOT EXISTS FOR (n:{label}) ON (n.case_id)")
+    out.append(f"CREATE CONSTRAINT import_stage_unique IF NOT EXISTS FOR (s:{IMPORT_STAGE}) "
+               "REQUIRE s.case_id IS UNIQUE")
     out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
     out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
     out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
