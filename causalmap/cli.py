@@ -112,11 +112,11 @@ def db_start(ctx: Context) -> None:
     started = local.start()
     with connect(local.uri, "neo4j", local.password(), "neo4j") as store:
         migrate(store)
-        cleared = settle_all_stages(store)  # what imports killed mid-way left; live ones are kept
+        cleared = settle_all_stages(store)  # what imports or deletions killed mid-way left; live ones are kept
     verb = "Started" if started else "Already running:"
     click.echo(f"{verb} Neo4j at {local.uri} (data in {local.data_dir}, password in {local.password_file})")
     if cleared:
-        click.echo(f"Cleared what interrupted imports had staged for: {', '.join(cleared)}")
+        click.echo(f"Finished what interrupted imports or deletions left of: {', '.join(cleared)}")
 
 
 @db.command("stop")

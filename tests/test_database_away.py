@@ -158,7 +158,7 @@ def test_a_kill_during_an_import_leaves_the_case_whole_or_absent(throwaway):
 
 
 def test_a_kill_in_the_middle_of_a_staged_import_leaves_the_case_absent_until_imported_again(throwaway):
-    from causalmap.store.cases import case_exists, case_summary, list_cases
+    from causalmap.store.cases import case_exists, case_summary, delete_case, list_cases
     from causalmap.store.chronology import import_chronology
     from causalmap.store.staging import settle_all_stages
 
@@ -203,6 +203,8 @@ def test_a_kill_in_the_middle_of_a_staged_import_leaves_the_case_absent_until_im
             import_chronology(after, "one-transaction", _chronology(STAGED_EVENTS), most_at_once=10 ** 9)
         assert refused.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
         assert after.read("MATCH (n {case_id: 'one-transaction'}) RETURN count(n) AS n") == [{"n": 0}]
+        assert delete_case(after, "staged-kill") == STAGED_EVENTS + 7 + 1  # in batches too
+        assert after.read("MATCH (n {case_id: 'staged-kill'}) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_db_stop_removes_a_stale_pid_file_and_kills_nothing(tmp_path):

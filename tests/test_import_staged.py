@@ -13,7 +13,7 @@ from causalmap.chronology import check_chronology, read_table
 from causalmap.errors import Conflict, InvalidInput, NotFound
 from causalmap.interchange.case_json import export_case
 from causalmap.store import staging
-from causalmap.store.cases import case_exists, create_case_tx, get_case, list_cases, new_case
+from causalmap.store.cases import case_exists, create_case_tx, delete_case, get_case, list_cases, new_case
 from causalmap.store.chronology import import_chronology, staged_sections
 from causalmap.store.items import get_item, list_items
 from causalmap.store.records import create_nodes
@@ -181,4 +181,20 @@ def test_a_bad_row_in_a_big_file_writes_nothing_and_opens_no_stage(store, new_ca
     bad = [*rows(60), ["x1", "2024-02-30", "Agency 1", "contact", "Seen", "", "", ""]]
     with pytest.raises(InvalidInput, match="1 bad row; nothing was written"):
         import_chronology(store, case_id, read_table(write_csv([HEADER, *bad])), most_at_once=10)
+    assert store.read("MATCH (n {case_id: $c}) RETURN count(n) AS n", c=case_id) == [{"n": 0}]
+
+
+def test_a_deleted_case_is_gone_at_once_and_an_interrupted_deletion_is_finished(store, new_case_id, write_csv,
+                                                                                 stages):
+    case_id = new_case_id("staged")
+    path = write_csv([HEADER, *rows(30)])
+    import_chronology(store, case_id, read_table(path))
+    store.write_transaction(lambda tx: staging.hide_case(tx, case_id))  # the deleting process dies here
+    assert case_exists(store, case_id) is False
+    assert store.read("MATCH (n:Event {case_id: $c}) RETURN count(n) AS n", c=case_id) == [{"n": 30}]
+    with pytest.raises(Conflict, match=f"case '{case_id}' is being deleted"):
+        store.write_transaction(lambda tx: create_case_tx(tx, new_case(case_id, None)))
+    report = import_chronology(store, case_id, read_table(path))  # finishes the deletion first
+    assert (report.case_created, report.created["event"]) == (True, 30)
+    assert delete_case(store, case_id) == 34  # 30 events, 3 agencies and the case
     assert store.read("MATCH (n {case_id: $c}) RETURN count(n) AS n", c=case_id) == [{"n": 0}]

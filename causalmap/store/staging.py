@@ -38,6 +38,7 @@ from neo4j.exceptions import ClientError, ConstraintError
 
 from causalmap import vocab
 from causalmap.errors import Conflict
+from causalmap.store.analyses import ANALYSIS, GAP
 from causalmap.store.connection import Store
 from causalmap.store.records import batches, create_links, create_nodes
 
@@ -48,19 +49,40 @@ PROBE_TIMEOUT_S = 2.0
 STAGE_BATCH = 5000
 
 
-def in_progress(case_id: str, started: Any = None) -> Conflict:
+#: Everything that carries a case id: what a discarded stage or a deleted case leaves, in the
+#: order it is deleted. Agencies last: each is the end of thousands of events' BY, SOURCE and TO
+#: links, and a batch of agencies deleted with them would detach them all in one transaction.
+_CASE_DATA = (GAP, ANALYSIS, *(lab for lab in vocab.CASE_LABELS if lab != vocab.NODE_LABELS["agency"]),
+              vocab.NODE_LABELS["agency"])
+
+
+def in_progress(case_id: str, started: Any = None, purpose: str | None = "import") -> Conflict:
     when = f" (started {str(started)[:19].replace('T', ' ')} UTC)" if started else ""
+    if purpose == "delete":
+        return Conflict(f"case {case_id!r} is being deleted{when}; wait for it to finish, then try again")
     return Conflict(f"a large chronology is being imported into case {case_id!r}{when}; it appears when the "
                     "import finishes. Wait for it, then try again")
+
+
+def hide_case(tx: ManagedTransaction, case_id: str) -> str:
+    """Delete the Case node and leave a stage in its place: the case is gone for every reader at
+    once, and what carried its id is deleted afterwards in batches (`discard_stage`); if that is
+    interrupted, the stage is abandoned and cleared like an import's. Returns the stage's token."""
+    token = str(uuid.uuid4())
+    tx.run(f"MATCH (c:{vocab.CASE} {{id: $id}}) DETACH DELETE c", id=case_id).consume()
+    tx.run(f"CREATE (s:{STAGE} {{case_id: $id, token: $token, started_at: $now, purpose: 'delete'}})",
+           id=case_id, token=token, now=dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()).consume()
+    return token
 
 
 def guard_new_case(tx: ManagedTransaction, case_id: str) -> None:
     """Refuse to create case `case_id` while a stage holds its id; take the stage lock's place.
 
     Called by every path that creates a Case node, inside its transaction, before the create."""
-    row = tx.run(f"MATCH (s:{STAGE} {{case_id: $id}}) RETURN s.started_at AS started", id=case_id).single()
+    row = tx.run(f"MATCH (s:{STAGE} {{case_id: $id}}) RETURN s.started_at AS started, s.purpose AS purpose",
+                 id=case_id).single()
     if row is not None:
-        raise in_progress(case_id, row["started"])
+        raise in_progress(case_id, row["started"], row["purpose"])
     # Waits for, and then is refused by, a stage being opened for this id at this moment.
     tx.run(f"CREATE (s:{STAGE} {{case_id: $id}}) DELETE s", id=case_id).consume()
 
@@ -100,7 +122,8 @@ def settle_stage(store: Store, case_id: str) -> bool:
     """Clear a stage left for `case_id` by an import that died; Conflict if one is under way.
 
     Returns whether an abandoned stage was cleared."""
-    row = store.read(f"MATCH (s:{STAGE} {{case_id: $id}}) RETURN s.started_at AS started", id=case_id)
+    row = store.read(f"MATCH (s:{STAGE} {{case_id: $id}}) RETURN s.started_at AS started, s.purpose AS purpose",
+                     id=case_id)
     if not row:
         return False
     token = str(uuid.uuid4())
@@ -116,7 +139,7 @@ def settle_stage(store: Store, case_id: str) -> bool:
     except ClientError as error:
         if "LockClient" in (error.code or "") or "Terminated" in (error.code or "") or "TimedOut" in (
                 error.code or ""):
-            raise in_progress(case_id, row[0]["started"]) from None
+            raise in_progress(case_id, row[0]["started"], row[0]["purpose"]) from None
         raise
     discard_stage(store, case_id, token)
     return True
@@ -140,7 +163,7 @@ def discard_stage(store: Store, case_id: str, token: str) -> int:
     Only while the stage is still this token's and no Case node exists: then every node
     carrying the case id is the stage's."""
     removed = 0
-    for lab in vocab.CASE_LABELS:
+    for lab in _CASE_DATA:
         while True:
             def work(tx: ManagedTransaction, lab: str = lab) -> int:
                 if not _stage_is_mine(tx, case_id, token):
