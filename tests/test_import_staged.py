@@ -198,3 +198,17 @@ def test_a_deleted_case_is_gone_at_once_and_an_interrupted_deletion_is_finished(
     assert (report.case_created, report.created["event"]) == (True, 30)
     assert delete_case(store, case_id) == 34  # 30 events, 3 agencies and the case
     assert store.read("MATCH (n {case_id: $c}) RETURN count(n) AS n", c=case_id) == [{"n": 0}]
+
+
+def test_a_case_document_too_big_for_one_transaction_is_staged_and_exports_the_same(store, new_case_id, stages):
+    from causalmap.interchange.case_json import import_case
+    from causalmap.samples import sample_document
+
+    staged, single = new_case_id("staged"), new_case_id("single")
+    created = import_case(store, sample_document(), as_id=staged, most_at_once=10)["created"]
+    import_case(store, sample_document(), as_id=single)
+    assert created["event"] > 10 and created["causal_link"] > 0
+    one, other = export_case(store, staged), export_case(store, single)
+    assert one["case"]["id"] == staged
+    one["case"]["id"] = other["case"]["id"] = None
+    assert one == other

@@ -40,7 +40,7 @@ from causalmap import vocab
 from causalmap.errors import Conflict
 from causalmap.store.analyses import ANALYSIS, GAP
 from causalmap.store.connection import Store
-from causalmap.store.records import batches, create_links, create_nodes
+from causalmap.store.records import batches, create_links, create_nodes, upsert_causal_links
 
 STAGE = vocab.IMPORT_STAGE
 #: How long a finder waits for a stage's lock before it concludes that an import is under way.
@@ -186,7 +186,12 @@ def discard_stage(store: Store, case_id: str, token: str) -> int:
 Writer = Callable[[ManagedTransaction, str, str, list[dict[str, Any]]], None]
 
 
-def _steps(sections: list[tuple[str, list[dict[str, Any]]]], size: int) -> Iterator[tuple[Writer, str, list]]:
+def _causal_links(tx: ManagedTransaction, case_id: str, kind: str, links: list[dict[str, Any]]) -> None:
+    upsert_causal_links(tx, case_id, links)
+
+
+def _steps(sections: list[tuple[str, list[dict[str, Any]]]], causal_links: list[dict[str, Any]],
+           size: int) -> Iterator[tuple[Writer, str, list]]:
     """Every node first (links may point to any node of the case, in any batch), then every link."""
     for kind, records in sections:
         for chunk in batches(records, size):
@@ -194,10 +199,13 @@ def _steps(sections: list[tuple[str, list[dict[str, Any]]]], size: int) -> Itera
     for kind, records in sections:
         for chunk in batches(records, size):
             yield create_links, kind, chunk
+    for chunk in batches(causal_links, size):
+        yield _causal_links, "causal_link", chunk
 
 
 def staged_create(store: Store, case_id: str, sections: list[tuple[str, list[dict[str, Any]]]],
-                  switch: Callable[[ManagedTransaction], None], *, batch: int = STAGE_BATCH) -> None:
+                  switch: Callable[[ManagedTransaction], None], *, causal_links: list[dict[str, Any]] | None = None,
+                  batch: int = STAGE_BATCH) -> None:
     """Write a new case's records in batches, then run `switch` (which creates the Case node)
     in the one small transaction that makes them visible. On any failure what was written is
     deleted (or, if the process dies, left invisible for `settle_stage`) and the error raised."""
@@ -209,7 +217,7 @@ def staged_create(store: Store, case_id: str, sections: list[tuple[str, list[dic
         if claim.run(f"MATCH (s:{STAGE} {{case_id: $id, token: $token}}) SET s.claimed = true RETURN 1",
                      id=case_id, token=token).single() is None:
             raise in_progress(case_id)
-        for write, kind, chunk in _steps(sections, batch):
+        for write, kind, chunk in _steps(sections, causal_links or [], batch):
             def work(tx: ManagedTransaction, write: Writer = write, kind: str = kind, chunk: list = chunk) -> None:
                 if not _stage_is_mine(tx, case_id, token):
                     raise StageLost(f"the import into case {case_id!r} stopped: its staged records were cleared "
