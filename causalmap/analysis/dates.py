@@ -14,6 +14,7 @@ import bisect
 import calendar
 import datetime as dt
 import functools
+import itertools
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -160,23 +161,63 @@ class DateIndex:
     scanning a year of others for the sake of a few year-only dates: grouped by the length
     of their interval (a day, each month length, each year length), each group sorted by
     earliest day, so a record of length L overlaps [low, high] exactly when its earliest day
-    lies in [low - L, high]: two bisections per group, nothing filtered afterwards."""
+    lies in [low - L, high]: two bisections per group, nothing filtered afterwards.
 
-    def __init__(self, records: Iterable[dict[str, Any]], when: str = "when") -> None:
+    `marks` name predicates counted once per group (running totals), so that "does any
+    record in this range carry the mark" is two look-ups, not a pass over the range: a
+    meeting's absentee in a busy case has hundreds of records within a month of it."""
+
+    def __init__(self, records: Iterable[dict[str, Any]], when: str = "when",
+                 marks: dict[str, Callable[[dict[str, Any]], bool]] | None = None) -> None:
         groups: dict[dt.timedelta, list[dict[str, Any]]] = defaultdict(list)
         for record in records:
             date = record.get(when)
             if date is not None:
                 groups[date.latest - date.earliest].append(record)
         self._groups: list[tuple[dt.timedelta, list[dt.date], list[dict[str, Any]]]] = []
+        self._ids: list[list[str]] = []
+        self._marks: dict[str, list[list[int]]] = {name: [] for name in marks or {}}
         for length, members in sorted(groups.items()):
             members.sort(key=lambda r: (r[when].earliest, r["id"]))
             self._groups.append((length, [r[when].earliest for r in members], members))
+            self._ids.append([r["id"] for r in members])
+            for name, marked in (marks or {}).items():
+                self._marks[name].append([0, *itertools.accumulate(bool(marked(r)) for r in members)])
+
+    def spans(self, low: dt.date, high: dt.date) -> list[tuple[int, int, int]]:
+        """(group, start, stop) of the records whose interval shares a day with [low, high]."""
+        out = []
+        for group, (length, starts, _) in enumerate(self._groups):
+            start, stop = bisect.bisect_left(starts, low - length), bisect.bisect_right(starts, high)
+            if start < stop:
+                out.append((group, start, stop))
+        return out
 
     def overlapping(self, low: dt.date, high: dt.date) -> list[dict[str, Any]]:
         """The records whose interval shares a day with [low, high], by interval length then
         earliest day."""
         out: list[dict[str, Any]] = []
-        for length, starts, members in self._groups:
-            out.extend(members[bisect.bisect_left(starts, low - length):bisect.bisect_right(starts, high)])
+        for group, start, stop in self.spans(low, high):
+            out.extend(self._groups[group][2][start:stop])
         return out
+
+    @staticmethod
+    def size(spans: list[tuple[int, int, int]]) -> int:
+        return sum(stop - start for _, start, stop in spans)
+
+    def ids(self, spans: list[tuple[int, int, int]]) -> list[str]:
+        """The records' ids, sorted."""
+        return sorted(itertools.chain.from_iterable(self._ids[g][start:stop] for g, start, stop in spans))
+
+    def marked(self, spans: list[tuple[int, int, int]], mark: str) -> bool:
+        """Whether any of the records carries the mark."""
+        totals = self._marks[mark]
+        return any(totals[g][stop] > totals[g][start] for g, start, stop in spans)
+
+    def any_within(self, low: dt.date, high: dt.date) -> bool:
+        """Whether some record lies wholly within [low, high] (every day it allows)."""
+        for length, starts, _ in self._groups:
+            start = bisect.bisect_left(starts, low)
+            if start < len(starts) and starts[start] <= high - length:
+                return True
+        return False

@@ -218,11 +218,13 @@ def _silent_item(snapshot: CaseSnapshot, a: str, b: str, run: list[int], windows
 
 
 def _by_agency_dates(snapshot: CaseSnapshot) -> dict[str, DateIndex]:
-    """Each agency's events indexed by their recorded dates."""
+    """Each agency's events indexed by their recorded dates, marking its concerns and its
+    referrals or escalations."""
     out: dict[str, list[dict]] = defaultdict(list)
     for event in snapshot.events.values():
         out[event["agency"]].append(event)
-    return {agency: DateIndex(events) for agency, events in out.items()}
+    marks = {"concern": concern_event, "referral": lambda e: e["kind"] in ("referral", "escalation")}
+    return {agency: DateIndex(events, marks=marks) for agency, events in out.items()}
 
 
 #: Who a strategy discussion or case conference involves (Working Together: children's
@@ -247,26 +249,25 @@ def absent_from_meetings(snapshot: CaseSnapshot, meeting_days: int = 30) -> list
         for agency, dated in by_agency.items():
             if agency in present:
                 continue
-            nearby = dated.overlapping(low, high)
+            nearby = dated.spans(low, high)
             if not nearby:
                 continue
-            certain = any(e["when"].earliest >= when.latest - span and e["when"].latest <= when.earliest + span
-                          for e in nearby)
-            concerned = any(map(concern_event, nearby))
+            certain = dated.any_within(when.latest - span, when.earliest + span)
+            concerned = dated.marked(nearby, "concern")
             if meeting["kind"] in ("strategy_discussion", "case_conference"):
-                partner = snapshot.sector(agency) in _MEETING_PARTNERS or any(
-                    e["kind"] in ("referral", "escalation") for e in nearby)  # the referring agency
+                partner = snapshot.sector(agency) in _MEETING_PARTNERS or dated.marked(nearby, "referral")
                 severity = ("high" if concerned else "medium") if partner else ("medium" if concerned else "low")
             else:
                 severity = "medium" if meeting["kind"] == "core_group" else "low"
             doubt = ("" if certain else " Its dates are recorded only to the month or year, so the records allow, "
                      "but do not show, that it was active then.")
+            count = DateIndex.size(nearby)
             items.append(Item(
                 "absent_from_meeting", severity if certain else LOWER[severity], [agency, meeting["agency"]],
-                [meeting["id"], *sorted(e["id"] for e in nearby)], when, when,
+                [meeting["id"], *dated.ids(nearby)], when, when,
                 f"{snapshot.agency_name(agency)} was not at the {meeting['kind'].replace('_', ' ')} held by "
                 f"{snapshot.agency_name(meeting['agency'])} {on(when)}, though it recorded "
-                f"{len(nearby)} event{'s' if len(nearby) != 1 else ''} within {days_word(meeting_days)} of it"
+                f"{count} event{'s' if count != 1 else ''} within {days_word(meeting_days)} of it"
                 f"{' (including a concern)' if concerned else ''}.{doubt}",
                 {"meeting_kind": meeting["kind"]}, CERTAIN if certain else POSSIBLE))
     return items

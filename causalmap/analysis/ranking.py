@@ -12,9 +12,7 @@ still stands for one occurrence, exactly as its rule defines it, and says its st
 
 from __future__ import annotations
 
-import itertools
 from collections import defaultdict
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
@@ -91,38 +89,57 @@ def _outcome_causes(snapshot: CaseSnapshot) -> set[str]:
     return found
 
 
-def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: str,
-             linked: set[str]) -> list[dict[str, Any]]:
-    def events() -> Iterator[dict[str, Any]]:
-        """The item's events, read lazily: most reasons stop at the first that counts."""
-        return (snapshot.events[i] for i in item.event_ids if i in snapshot.events)
+class _Marks:
+    """What the reasons ask of every record, worked out once per ranking rather than once per
+    item: an absentee's item lists every event it recorded near the meeting, so asking each
+    event again per item made ranking the largest part of a big case's analysis."""
 
+    def __init__(self, snapshot: CaseSnapshot, linked: set[str]) -> None:
+        events = snapshot.events
+        self.concerns = frozenset(i for i, e in events.items() if concern_event(e))
+        self.carried = frozenset(i for i, e in events.items()
+                                 if e["kind"] in vocab.COMMUNICATION_KINDS and e.get("concern"))
+        self.linked = frozenset(linked)
+        self.protection = frozenset(a for a in snapshot.agencies
+                                    if snapshot.sector(a) in vocab.CHILD_PROTECTION_SECTORS)
+        self._any = self.concerns | self.carried | self.linked
+
+    def among(self, event_ids: list[str]) -> frozenset[str]:
+        """The item's events that any reason asks about, in one pass over its (possibly
+        long) list; each reason then looks only at these few."""
+        return self._any.intersection(event_ids)
+
+
+def _reasons(snapshot: CaseSnapshot, item: Item, story_size: int, story_kind: str,
+             marks: _Marks) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    marked = marks.among(item.event_ids)
 
     def add(key: str, text: str, points: int | None = None) -> None:
         out.append({"reason": text, "points": POINTS[key] if points is None else points})
 
     if item.severity in ("high", "medium"):
         add(f"severity_{item.severity}", f"{item.severity} severity by its rule")
-    kinds = {item.details.get("kind"), item.details.get("meeting_kind")} | {
-        e["kind"] for e in (events() if item.type in ("one_way_flow", "referral_without_feedback") else ())}
-    carried = item.type in ("unanswered_handoff", "late_response", "one_way_flow") and any(
-        e["kind"] in vocab.COMMUNICATION_KINDS and e.get("concern") for e in events())
+    kinds = {item.details.get("kind"), item.details.get("meeting_kind")}
+    if item.type in ("one_way_flow", "referral_without_feedback"):
+        kinds |= {snapshot.events[i]["kind"] for i in item.event_ids if i in snapshot.events}
+    carried = (item.type in ("unanswered_handoff", "late_response", "one_way_flow")
+               and not marks.carried.isdisjoint(marked))
     if kinds & {"referral", "escalation"} or carried:
         add("referral", "a referral or an escalation" if not carried else "a communication passing on a concern")
     if item.type == "concern_not_referred":
         add("concern_not_referred", "a concern that never reached children's social care")
     # An absentee's own records, not the meeting, say whether it held a concern.
-    own = itertools.islice(events(), 1, None) if item.type == "absent_from_meeting" else events()
-    if any(concern_event(e) for e in own):
+    own = marked - {item.event_ids[0]} if item.type == "absent_from_meeting" else marked
+    if not marks.concerns.isdisjoint(own):
         add("concern", "rests on a concern about the child")
-    if any(snapshot.sector(a) in vocab.CHILD_PROTECTION_SECTORS for a in item.agencies):
+    if not marks.protection.isdisjoint(item.agencies):
         add("child_protection", "children's social care or the police involved")
     harm = harm_after(snapshot, _end_of(item)) if item.type != "broker_dependency" else []
     if harm:
         first = harm[0]
         add("harm_after", f"harm followed within {HARM_DAYS} days ({first['kind']} {first['when'].on()})")
-    if linked & set(item.event_ids):
+    if not marks.linked.isdisjoint(marked):
         add("outcome_link", "on a mapped causal path to the outcome")
     if story_size > 1:
         points = min(POINTS["repeated"] * (story_size - 1), REPEATED_CAP)
@@ -147,11 +164,12 @@ def rank(snapshot: CaseSnapshot, families: dict[str, list[Item]]) -> tuple[dict[
         for item in items:
             members[story_of(item)].append(item)
     linked = _outcome_causes(snapshot) if snapshot.causal_links else set()
+    marks = _Marks(snapshot, linked)
     scored: dict[int, dict[str, Any]] = {}
     for story, items in members.items():
         kind = story.split(":", 1)[0]
         for item in items:
-            reasons = _reasons(snapshot, item, len(items), kind, linked)
+            reasons = _reasons(snapshot, item, len(items), kind, marks)
             scored[id(item)] = {**item.as_dict(), "score": sum(r["points"] for r in reasons), "reasons": reasons,
                                 "story": story}
 
@@ -191,7 +209,7 @@ def _story(snapshot: CaseSnapshot, story: str, items: list[dict[str, Any]]) -> d
         "id": story, "kind": kind, "title": title, "agencies": agencies,
         "score": items[0]["score"], "severity": min((i["severity"] for i in items), key=SEVERITY_ORDER.get),
         "types": sorted({i["type"] for i in items}), "items": len(items),
-        "event_ids": sorted({e for i in items for e in i["event_ids"]}),
+        "event_ids": sorted(set().union(*(i["event_ids"] for i in items))),
         "period": {"earliest": min(starts) if starts else None, "latest": max(ends) if ends else None},
         "reasons": items[0]["reasons"],
     }
