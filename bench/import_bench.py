@@ -33,9 +33,9 @@ CREATE (a)-[:{type}]->(b)
 """
 
 
-def floor_write(store: Store, case_id: str, path: Path, batch: int = 5000) -> float:
-    """The same nodes and relationships, written with plain CREATEs from rows prepared in memory."""
-    chronology = check_chronology(read_table(path))  # parsed before the clock starts
+def floor_rows(case_id: str, path: Path) -> tuple[list, list, list, list]:
+    """The floor's agencies, events, decisions and relationships, prepared in memory from the file."""
+    chronology = check_chronology(read_table(path))
     agencies = [{"case_id": case_id, "id": a["id"], "name": a["name"], "sector": a["sector"]}
                 for a in chronology.agencies.values()]
     events = [{"case_id": case_id, **{k: e[k] for k in ("id", "date", "date_precision", "kind", "description",
@@ -53,6 +53,12 @@ def floor_write(store: Store, case_id: str, path: Path, batch: int = 5000) -> fl
         ("Decision", "Event", "MADE_AT", [{"a": d["id"], "b": d["made_at"]} for d in chronology.decisions.values()]),
         ("Decision", "Agency", "BY", [{"a": d["id"], "b": d["agency"]} for d in chronology.decisions.values()]),
     ]
+    return agencies, events, decisions, links
+
+
+def floor_write(store: Store, case_id: str, path: Path, batch: int = 5000) -> float:
+    """The same nodes and relationships, written with plain CREATEs from rows prepared in memory."""
+    agencies, events, decisions, links = floor_rows(case_id, path)  # parsed before the clock starts
     started = time.perf_counter()
 
     def work(tx):  # type: ignore[no-untyped-def]
@@ -123,22 +129,15 @@ def run(store: Store, env: dict[str, str], events: int = 20_000, repeats: int = 
 def floor_batched(store: Store, case_id: str, path: Path, batch: int = 5000) -> float:
     """The floor of a staged import: the same nodes and relationships with bare CREATEs from rows
     in memory, each batch its own transaction (one transaction cannot hold 200,000 events)."""
-    chronology = check_chronology(read_table(path))
-    agencies = [{"case_id": case_id, "id": a["id"], "name": a["name"], "sector": a["sector"]}
-                for a in chronology.agencies.values()]
-    events = [{"case_id": case_id, **{k: e[k] for k in ("id", "date", "date_precision", "kind", "description",
-                                                        "agency", "source", "disputed")}}
-              for e in chronology.events.values()]
-    ev = list(chronology.events.values())
-    links = [("BY", [{"a": e["id"], "b": e["agency"]} for e in ev]),
-             ("SOURCE", [{"a": e["id"], "b": e["source"]} for e in ev]),
-             ("TO", [{"a": e["id"], "b": t} for e in ev for t in e["to_agencies"]])]
+    agencies, events, decisions, links = floor_rows(case_id, path)
     started = time.perf_counter()
     store.write_transaction(lambda tx: tx.run(FLOOR_AGENCIES, rows=agencies).consume())
-    for i in range(0, len(events), batch):
-        store.write_transaction(lambda tx, i=i: tx.run(FLOOR_NODES, rows=events[i:i + batch]).consume())
-    for rel, rows in links:
-        query = FLOOR_LINK.format(a="Event", b="Agency", type=rel)
+    for query, rows in ((FLOOR_NODES, events), (FLOOR_DECISION_NODES, decisions)):
+        for i in range(0, len(rows), batch):
+            chunk = rows[i:i + batch]
+            store.write_transaction(lambda tx, q=query, c=chunk: tx.run(q, rows=c).consume())
+    for a, b, rel, rows in links:
+        query = FLOOR_LINK.format(a=a, b=b, type=rel)
         for i in range(0, len(rows), batch):
             chunk = rows[i:i + batch]
             store.write_transaction(lambda tx, q=query, c=chunk: tx.run(q, rows=c, case_id=case_id).consume())
