@@ -120,7 +120,7 @@ def _check_expansion(path: Path, shown: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):  # damaged or from the future
         raise InvalidInput(f"{shown}: not a readable .xlsx workbook (not a zip archive)") from None
     expanded = sum(m.file_size for m in members)
     packed = max(path.stat().st_size, 1)
