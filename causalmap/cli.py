@@ -106,13 +106,17 @@ def db_start(ctx: Context) -> None:
     """Start the local Neo4j and wait until it answers; apply the schema."""
     from causalmap.store.connection import connect
     from causalmap.store.schema import migrate
+    from causalmap.store.staging import settle_all_stages
 
     local = _local(ctx)
     started = local.start()
     with connect(local.uri, "neo4j", local.password(), "neo4j") as store:
         migrate(store)
+        cleared = settle_all_stages(store)  # what imports or deletions killed mid-way left; live ones are kept
     verb = "Started" if started else "Already running:"
     click.echo(f"{verb} Neo4j at {local.uri} (data in {local.data_dir}, password in {local.password_file})")
+    if cleared:
+        click.echo(f"Finished what interrupted imports or deletions left of: {', '.join(cleared)}")
 
 
 @db.command("stop")

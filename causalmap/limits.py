@@ -15,6 +15,12 @@ from causalmap.errors import InvalidInput
 
 #: Events (rows) in one chronology file.
 MAX_ROWS = 250_000
+#: Records (agencies, events, decisions) one import writes in one transaction. A bigger import
+#: into a new case is staged in batches and made visible at once (store/staging.py); a bigger
+#: change to an existing case is refused (delete the case and import it whole, or import in
+#: parts). 20,000 events in one transaction use about a fifth of the local Neo4j's
+#: transaction memory (docs/benchmarks.md).
+SINGLE_TRANSACTION_RECORDS = 20_000
 #: Characters in one cell of a chronology (a description of a few pages fits easily).
 MAX_CELL = 20_000
 #: Bytes an XLSX may expand to when unzipped, and how much more its parts may expand than

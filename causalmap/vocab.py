@@ -62,6 +62,8 @@ PATTERN_TYPES = (
 
 # Neo4j labels, by the short node names used in documents and the API.
 CASE = "Case"
+#: The claim of a new case's id while a big chronology is written into it in batches.
+IMPORT_STAGE = "ImportStage"
 NODE_LABELS = {
     "agency": "Agency",
     "event": "Event",

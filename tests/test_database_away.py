@@ -2,7 +2,9 @@
 and `db stop` that stops only its own Neo4j.
 
 These tests start a throwaway local Neo4j of their own on another free port and kill it
-with SIGKILL; the session's shared Neo4j is never touched.
+with SIGKILL; the session's shared Neo4j is never touched. Its heap is small (384 MiB, so
+about 269 MiB of transaction memory): a chronology of STAGED_EVENTS events needs more than
+that in one transaction (about 10 KiB an event, docs/benchmarks.md) and imports only staged.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ import time
 from pathlib import Path
 
 import pytest
+from neo4j.exceptions import TransientError
 
 from causalmap.config import load_settings
 from causalmap.neo4j_local import LocalNeo4j
 from causalmap.store.connection import connect
 from causalmap.store.schema import migrate
 
-EVENTS = 20_000
+EVENTS = 15_000  # under limits.SINGLE_TRANSACTION_RECORDS: one transaction
+STAGED_EVENTS = 36_000  # over it: staged in batches
 
 
 def _free_port() -> int:
@@ -50,7 +54,7 @@ def _kill(local: LocalNeo4j) -> None:
 def throwaway(tmp_path_factory):
     """A second local Neo4j, ours to kill."""
     settings = load_settings({"CAUSALMAP_DATA_DIR": str(tmp_path_factory.mktemp("away")),
-                              "CAUSALMAP_BOLT_PORT": str(_free_port()), "CAUSALMAP_NEO4J_HEAP": "512m",
+                              "CAUSALMAP_BOLT_PORT": str(_free_port()), "CAUSALMAP_NEO4J_HEAP": "384m",
                               "CAUSALMAP_NEO4J_PAGECACHE_MB": "64",
                               **{k: v for k, v in os.environ.items() if k == "CAUSALMAP_RUNTIME_DIR"}})
     local = LocalNeo4j(settings)
@@ -151,6 +155,56 @@ def test_a_kill_during_an_import_leaves_the_case_whole_or_absent(throwaway):
         else:
             assert outcome and outcome[0] is not None
             assert after.read("MATCH (n {case_id: 'killed-import'}) RETURN count(n) AS n")[0]["n"] == 0
+
+
+def test_a_kill_in_the_middle_of_a_staged_import_leaves_the_case_absent_until_imported_again(throwaway):
+    from causalmap.store.cases import case_exists, case_summary, delete_case, list_cases
+    from causalmap.store.chronology import import_chronology
+    from causalmap.store.staging import settle_all_stages
+
+    throwaway.start()
+    store = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
+    watcher = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
+    migrate(store)
+    outcome: list[BaseException | None] = []
+
+    def run_import() -> None:
+        try:
+            import_chronology(store, "staged-kill", _chronology(STAGED_EVENTS))
+            outcome.append(None)
+        except BaseException as error:  # noqa: BLE001 - the test looks at what came out
+            outcome.append(error)
+
+    thread = threading.Thread(target=run_import)
+    thread.start()
+    staged = 0
+    while thread.is_alive() and staged == 0:  # kill once the first batch of events is committed
+        time.sleep(0.05)
+        staged = watcher.read("MATCH (e:Event {case_id: 'staged-kill'}) RETURN count(e) AS n")[0]["n"]
+    _kill(throwaway)
+    thread.join()
+    store.close()
+    watcher.close()
+    throwaway.start()
+    with connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j") as after:
+        assert outcome and outcome[0] is not None  # it was killed mid-stage, before its case existed
+        left = after.read("MATCH (e:Event {case_id: 'staged-kill'}) RETURN count(e) AS n")[0]["n"]
+        assert 0 < left < STAGED_EVENTS
+        assert case_exists(after, "staged-kill") is False  # what the stage wrote is seen by no reader
+        assert "staged-kill" not in [c["id"] for c in list_cases(after)]
+        assert settle_all_stages(after) == ["staged-kill"]  # as `causalmap db start` does
+        assert after.read("MATCH (n {case_id: 'staged-kill'}) RETURN count(n) AS n") == [{"n": 0}]
+        report = import_chronology(after, "staged-kill", _chronology(STAGED_EVENTS))
+        assert report.created == {"agency": 7, "event": STAGED_EVENTS, "decision": 0}
+        summary = case_summary(after, "staged-kill")
+        assert (summary["counts"]["event"], summary["counts"]["agency"]) == (STAGED_EVENTS, 7)
+        assert sum(a["events"] for a in summary["agencies"]) == STAGED_EVENTS
+        with pytest.raises(TransientError) as refused:  # the near miss: as one transaction it cannot fit
+            import_chronology(after, "one-transaction", _chronology(STAGED_EVENTS), most_at_once=10 ** 9)
+        assert refused.value.code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError"
+        assert after.read("MATCH (n {case_id: 'one-transaction'}) RETURN count(n) AS n") == [{"n": 0}]
+        assert delete_case(after, "staged-kill") == STAGED_EVENTS + 7 + 1  # in batches too
+        assert after.read("MATCH (n {case_id: 'staged-kill'}) RETURN count(n) AS n") == [{"n": 0}]
 
 
 def test_db_stop_removes_a_stale_pid_file_and_kills_nothing(tmp_path):

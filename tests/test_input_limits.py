@@ -83,6 +83,23 @@ def test_an_xlsx_that_expands_hugely_is_refused_before_it_is_opened(tmp_path):
         "save the chronology as CSV, or split it")
 
 
+def test_a_workbook_whose_zip_names_an_unknown_version_is_a_clean_error(tmp_path):
+    """Found by the readers' fuzzing: zipfile raised NotImplementedError ("zip file version 6.4")."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["event_id", "date", "agency", "kind", "description"])
+    book.active.append(["e1", "2024-01-02", "School", "contact", "Seen"])
+    book.save(tmp_path / "ok.xlsx")
+    data = bytearray((tmp_path / "ok.xlsx").read_bytes())
+    data[data.index(b"PK\x01\x02") + 6] = 64  # the central directory's "version needed to extract"
+    (tmp_path / "v64.xlsx").write_bytes(bytes(data))
+    with pytest.raises(InvalidInput) as refused:
+        read_table(tmp_path / "v64.xlsx")
+    assert refused.value.summary == f"{tmp_path / 'v64.xlsx'}: not a readable .xlsx workbook (not a zip archive)"
+    assert read_table(tmp_path / "ok.xlsx").rows[0][1]["description"] == "Seen"  # the near miss, unpatched
+
+
 def test_an_ordinary_xlsx_is_read(tmp_path):
     from openpyxl import Workbook
 

@@ -74,38 +74,41 @@ def _cell(value: object) -> str:
 
 
 def _read_csv(path: Path, shown: str) -> Table:
-    lines: list[list[str]] = []
+    """Rows are built as the file is read: the raw lines are never held beside them."""
+    headers: list[str] | None = None
+    rows: list[tuple[int, dict[str, str]]] = []
+    number = 0  # the row being read, counted as a spreadsheet does
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            for values in csv.reader(handle, strict=True):
-                lines.append(values)
-                if len(lines) > limits.MAX_ROWS + 1:
+            for number, values in enumerate(csv.reader(handle, strict=True), start=1):
+                if headers is None:
+                    headers = [h.strip() for h in values]
+                    continue
+                if number > limits.MAX_ROWS + 1:
                     raise _too_many_rows(shown)
+                if not any(v.strip() for v in values):
+                    continue
+                if len(values) > len(headers):
+                    extra = [v for v in values[len(headers):] if v.strip()]
+                    if extra:
+                        raise InvalidInput(
+                            f"{shown}: row {number} has {len(values)} cells but the header names {len(headers)} "
+                            "columns", [RowError(number, None, extra[0], "a cell beyond the last named column; "
+                                                 "add a header for it or quote values that contain commas")],
+                        )
+                rows.append((number, {h: (values[i].strip() if i < len(values) else "")
+                                      for i, h in enumerate(headers)}))
     except UnicodeDecodeError as exc:
         raise InvalidInput(f"{shown}: not UTF-8 text (byte {exc.start}); save the file as CSV UTF-8") from None
     except csv.Error as exc:
-        row = len(lines) + 1  # the row being read when it failed, counted as a spreadsheet does
+        row = number + 1
         hint = ("a quoted cell is never closed; close the quote or remove it" if "end of data" in str(exc) else
                 f"a cell longer than {limits.MAX_CELL:,} characters" if "field limit" in str(exc) else
                 "a quote inside a cell must be doubled (\"\") and the whole cell quoted")
         raise InvalidInput(f"{shown}: not valid CSV at row {row}: {hint}",
                            [RowError(row, None, None, f"{hint} (the CSV reader said: {exc})")]) from None
-    if not lines:
+    if headers is None:
         raise InvalidInput(f"{shown}: the file is empty; the first row must name the columns")
-    headers = [h.strip() for h in lines[0]]
-    rows = []
-    for number, values in enumerate(lines[1:], start=2):
-        if not any(v.strip() for v in values):
-            continue
-        if len(values) > len(headers):
-            extra = [v for v in values[len(headers):] if v.strip()]
-            if extra:
-                raise InvalidInput(
-                    f"{shown}: row {number} has {len(values)} cells but the header names {len(headers)} columns",
-                    [RowError(number, None, extra[0], "a cell beyond the last named column; "
-                              "add a header for it or quote values that contain commas")],
-                )
-        rows.append((number, {h: (values[i].strip() if i < len(values) else "") for i, h in enumerate(headers)}))
     return Table(headers, rows)
 
 
@@ -117,7 +120,7 @@ def _check_expansion(path: Path, shown: str) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):  # damaged or from the future
         raise InvalidInput(f"{shown}: not a readable .xlsx workbook (not a zip archive)") from None
     expanded = sum(m.file_size for m in members)
     packed = max(path.stat().st_size, 1)

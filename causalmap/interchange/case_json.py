@@ -11,6 +11,7 @@ from typing import Any
 
 from neo4j import ManagedTransaction
 
+from causalmap import limits
 from causalmap.chronology import Chronology
 from causalmap.errors import InvalidInput
 from causalmap.interchange.validate import check_document
@@ -18,6 +19,7 @@ from causalmap.store.cases import case_properties, case_record, check_case_id, c
 from causalmap.store.connection import Store
 from causalmap.store.model import LINK_FIELDS, LINK_PROPERTIES, PROPERTIES, SECTIONS, WRITE_ORDER
 from causalmap.store.records import read_causal_links, read_nodes, upsert_causal_links, upsert_nodes
+from causalmap.store.staging import settle_stage, staged_create
 
 FORMAT = "causalmap-case"
 FORMAT_VERSION = 1
@@ -53,8 +55,12 @@ def dumps(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def import_case(store: Store, doc: Any, *, as_id: str | None = None) -> dict[str, Any]:
-    """Restore a case document in one transaction; refuses an existing case id."""
+def import_case(store: Store, doc: Any, *, as_id: str | None = None, most_at_once: int | None = None
+                ) -> dict[str, Any]:
+    """Restore a case document, all or nothing; refuses an existing case id.
+
+    Up to `limits.SINGLE_TRANSACTION_RECORDS` records (`most_at_once`) in one transaction; a
+    bigger document is staged in batches and made visible at once (store/staging.py)."""
     errors = check_document(doc)
     if errors:
         raise InvalidInput(f"{len(errors)} problem{'s' if len(errors) != 1 else ''} in the case document; "
@@ -63,20 +69,29 @@ def import_case(store: Store, doc: Any, *, as_id: str | None = None) -> dict[str
     case["id"] = check_case_id(as_id or case.get("id") or "")
     case.setdefault("version", 1)
     case_id = case["id"]
+    sections = [(kind, [{**r, "version": r.get("version") or 1} for r in doc.get(SECTIONS[kind], [])])
+                for kind in WRITE_ORDER]
+    links = [{**link, "version": link.get("version") or 1} for link in doc.get("causal_links", [])]
+    counts = {kind: len(records) for kind, records in sections}
+    counts["causal_link"] = len(links)
+    most = limits.SINGLE_TRANSACTION_RECORDS if most_at_once is None else most_at_once
 
-    def work(tx: ManagedTransaction) -> dict[str, int]:
+    def create(tx: ManagedTransaction) -> None:
         create_case_tx(tx, {**case_record(case_properties(case)), **case})
-        counts = {}
-        for kind in WRITE_ORDER:
-            records = [{**r, "version": r.get("version") or 1} for r in doc.get(SECTIONS[kind], [])]
-            upsert_nodes(tx, case_id, kind, records)
-            counts[kind] = len(records)
-        links = [{**link, "version": link.get("version") or 1} for link in doc.get("causal_links", [])]
-        upsert_causal_links(tx, case_id, links)
-        counts["causal_link"] = len(links)
-        return counts
 
-    return {"ok": True, "case_id": case_id, "created": store.write_transaction(work)}
+    settle_stage(store, case_id)  # what a killed import or deletion left is cleared first
+    if sum(counts.values()) > most:
+        staged_create(store, case_id, sections, create, causal_links=links)
+        return {"ok": True, "case_id": case_id, "created": counts}
+
+    def work(tx: ManagedTransaction) -> None:
+        create(tx)
+        for kind, records in sections:
+            upsert_nodes(tx, case_id, kind, records)
+        upsert_causal_links(tx, case_id, links)
+
+    store.write_transaction(work)
+    return {"ok": True, "case_id": case_id, "created": counts}
 
 
 def chronology_sections(chronology: Chronology) -> dict[str, list[dict[str, Any]]]:

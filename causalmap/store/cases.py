@@ -9,10 +9,10 @@ from neo4j import ManagedTransaction
 
 from causalmap import vocab
 from causalmap.errors import Conflict, NotFound, UsageError
-from causalmap.store.analyses import forget_analyses
 from causalmap.store.connection import Store
 from causalmap.store.model import CASE_PROPERTIES, METHODOLOGY_FIELDS, TRIGGER_FIELDS
 from causalmap.store.revision import bump_revision
+from causalmap.store.staging import discard_stage, guard_new_case, hide_case
 
 
 def check_case_id(case_id: str) -> str:
@@ -50,6 +50,7 @@ def create_case_tx(tx: ManagedTransaction, case: dict[str, Any]) -> None:
     if exists:
         raise Conflict(f"case {case['id']!r} already exists; delete it first (causalmap case delete) "
                        "or import under another id (--as)")
+    guard_new_case(tx, case["id"])
     tx.run("CREATE (c:Case) SET c = $props", props=case_properties(case)).consume()
     bump_revision(tx, case["id"])
 
@@ -109,24 +110,18 @@ def case_summary(store: Store, case_id: str) -> dict[str, Any]:
 
 
 def delete_case(store: Store, case_id: str) -> int:
-    """Delete the case and every node that carries its id; returns the number of nodes removed."""
+    """Delete the case and every node that carries its id; returns the number of nodes removed.
+
+    One small transaction deletes the Case node, so the case is gone for every reader at once;
+    its nodes follow in batches (a 200,000-event case does not fit in one transaction). An
+    interrupted deletion is finished by `causalmap db start` or the next import of the id."""
     get_case(store, case_id)
 
-    def work(tx: ManagedTransaction) -> int:
+    def hide(tx: ManagedTransaction) -> str:
         lock_case(tx, case_id)
-        removed = 0
-        for lab in vocab.CASE_LABELS:
-            while True:
-                n = tx.run(f"MATCH (n:{lab} {{case_id: $case_id}}) WITH n LIMIT 5000 DETACH DELETE n "
-                           "RETURN count(*) AS n", case_id=case_id).single()["n"]
-                removed += n
-                if n < 5000:
-                    break
-        tx.run("MATCH (c:Case {id: $case_id}) DETACH DELETE c", case_id=case_id).consume()
-        forget_analyses(tx, case_id)
-        return removed + 1
+        return hide_case(tx, case_id)
 
-    return store.write_transaction(work)
+    return discard_stage(store, case_id, store.write_transaction(hide)) + 1
 
 
 def case_facets(store: Store) -> dict[str, list[Any]]:

@@ -125,7 +125,11 @@ def list_items(store: Store, case_id: str, kind: str) -> list[dict[str, Any]]:
 
 
 def get_item(store: Store, case_id: str, kind: str, ident: str) -> dict[str, Any]:
-    records = store.read_transaction(lambda tx: read_nodes(tx, case_id, kind, [ident]))
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        _require_case(tx, case_id)  # no case, no items: a chronology being staged stays unseen
+        return read_nodes(tx, case_id, kind, [ident])
+
+    records = store.read_transaction(work)
     if not records:
         raise NotFound(f"no {kind} {ident!r} in case {case_id!r}")
     return records[0]
@@ -203,7 +207,11 @@ def delete_item(store: Store, case_id: str, kind: str, ident: str, version: Any)
 
 # -- causal links ----------------------------------------------------------------------
 def get_link(store: Store, case_id: str, ident: str) -> dict[str, Any]:
-    links = store.read_transaction(lambda tx: read_causal_links(tx, case_id, [ident]))
+    def work(tx: ManagedTransaction) -> list[dict[str, Any]]:
+        _require_case(tx, case_id)
+        return read_causal_links(tx, case_id, [ident])
+
+    links = store.read_transaction(work)
     if not links:
         raise NotFound(f"no causal link {ident!r} in case {case_id!r}")
     return links[0]

@@ -51,20 +51,32 @@ def link_targets(kind: str, field: LinkField, record: dict[str, Any]) -> list[tu
 def upsert_nodes(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]],
                  *, existing: Collection[str] = ()) -> None:
     """Create or replace the nodes and their link fields; `existing` ids get old links removed."""
-    new_rows = [{**node_properties(kind, r), "case_id": case_id} for r in records if r["id"] not in existing]
+    create_nodes(tx, case_id, kind, [r for r in records if r["id"] not in existing])
     old_rows = [{**node_properties(kind, r), "case_id": case_id} for r in records if r["id"] in existing]
-    # New nodes are created outright (the caller read what exists in this transaction, and
-    # the (case_id, id) constraint still guards); existing ones are found by key and replaced.
-    create = f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row"
+    # Existing nodes are found by key and replaced.
     replace = (f"UNWIND $rows AS row MATCH (n:{label(kind)} {{case_id: $case_id, id: row.id}}) "
                f"{key_hint('n', kind)} SET n = row")
-    for query, rows in ((create, new_rows), (replace, old_rows)):
-        for chunk in batches(rows):
-            tx.run(query, rows=chunk, case_id=case_id).consume()
+    for chunk in batches(old_rows):
+        tx.run(replace, rows=chunk, case_id=case_id).consume()
     replaced = [r["id"] for r in old_rows]
-    for field in LINK_FIELDS.get(kind, ()):
-        if replaced:
+    if replaced:
+        for field in LINK_FIELDS.get(kind, ()):
             _delete_links(tx, case_id, kind, field, replaced)
+    create_links(tx, case_id, kind, records)
+
+
+def create_nodes(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]]) -> None:
+    """Create new nodes outright, without their links: the caller knows none of these ids is
+    stored (it read what exists, or it stages a new case), and the (case_id, id) constraint
+    still guards."""
+    create = f"UNWIND $rows AS row CREATE (n:{label(kind)}) SET n = row"
+    for chunk in batches(records):
+        tx.run(create, rows=[{**node_properties(kind, r), "case_id": case_id} for r in chunk]).consume()
+
+
+def create_links(tx: ManagedTransaction, case_id: str, kind: str, records: list[dict[str, Any]]) -> None:
+    """Create the relationships the records' link fields name; every end must already exist."""
+    for field in LINK_FIELDS.get(kind, ()):
         pairs = [(r["id"], t_kind, t_id) for r in records for t_kind, t_id in link_targets(kind, field, r)]
         _create_links(tx, case_id, kind, field, pairs)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from causalmap.vocab import CASE, CASE_LABELS
+from causalmap.vocab import CASE, CASE_LABELS, IMPORT_STAGE
 
 if TYPE_CHECKING:
     from causalmap.store.connection import Store
@@ -26,6 +26,8 @@ def statements() -> list[str]:
     # The analysts' case filters (named_queries.py) start at the filter given.
     for prop in ("board", "region", "review_kind"):
         out.append(f"CREATE INDEX case_{prop} IF NOT EXISTS FOR (c:{CASE}) ON (c.{prop})")
+    out.append(f"CREATE CONSTRAINT import_stage_unique IF NOT EXISTS FOR (s:{IMPORT_STAGE}) "
+               "REQUIRE s.case_id IS UNIQUE")
     out.append("CREATE INDEX contributed_to_key IF NOT EXISTS FOR ()-[r:CONTRIBUTED_TO]-() ON (r.case_id, r.id)")
     out.append("CREATE INDEX event_date IF NOT EXISTS FOR (n:Event) ON (n.date)")
     out.append("CREATE INDEX event_kind IF NOT EXISTS FOR (n:Event) ON (n.kind)")
