@@ -212,3 +212,18 @@ def test_a_case_document_too_big_for_one_transaction_is_staged_and_exports_the_s
     assert one["case"]["id"] == staged
     one["case"]["id"] = other["case"]["id"] = None
     assert one == other
+
+
+def test_deleting_a_case_removes_its_stored_analysis_too(store, new_case_id, stages):
+    from causalmap.case_analysis import analyse_case
+    from causalmap.interchange.case_json import import_case
+    from causalmap.samples import sample_document
+
+    case_id = new_case_id("staged")
+    import_case(store, sample_document(), as_id=case_id)
+    analyse_case(store, case_id)
+    stored = store.read("MATCH (n {case_id: $c}) WHERE n:Analysis OR n:Gap OR n:GapTally "
+                        "RETURN count(n) > 0 AS any", c=case_id)
+    assert stored == [{"any": True}]
+    delete_case(store, case_id)
+    assert store.read("MATCH (n {case_id: $c}) RETURN labels(n) AS labels", c=case_id) == []
