@@ -44,7 +44,9 @@ from causalmap.store.users import delete_user
 
 SIZES = (100, 200, 300, 400, 500)
 PANEL, ANALYSTS, ACTIONS = 40, 10, 20
-PAUSE = (0.2, 1.0)  # seconds between a user's actions
+#: Seconds between a user's actions: 0.2-1 s by default, far quicker than people read a map (a
+#: stress pace); BENCH_PAUSE="2,6" gives a reading pace, to say what load the server carries.
+PAUSE = tuple(float(x) for x in os.environ.get("BENCH_PAUSE", "0.2,1.0").split(","))
 DEADLINE_S = 240
 
 
@@ -185,7 +187,7 @@ def run(store: Store, env: dict[str, str]) -> dict[str, Any]:
         delete(store, case_id)
         import_case(store, generated_case(n, 8, factors=PANEL + 10, links=n // 5), as_id=case_id)
     names = make_accounts(store, cases)
-    server, base = serve(env)
+    server, base = serve(env, int(os.environ.get("BENCH_WORKERS", "0")) or None)  # default: one per core
     try:
         floor: list[Sample] = []
         for case_id in cases:  # warm every worker's caches, then the floor: one user, one read at a time
