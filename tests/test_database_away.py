@@ -125,24 +125,32 @@ def test_with_the_database_gone_the_cli_prints_one_line(throwaway, tmp_path):
     assert elapsed < 20
 
 
-def test_a_kill_during_an_import_leaves_the_case_whole_or_absent(throwaway):
-    from causalmap.store.cases import case_exists, case_summary
+def _importing(store, case_id: str, events: int) -> tuple[threading.Thread, list[BaseException | None]]:
+    """An import of `events` generated events running in a thread; its outcome (None when it
+    committed, else the error) is appended to the list when it ends."""
     from causalmap.store.chronology import import_chronology
 
-    throwaway.start()
-    store = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
-    migrate(store)
     outcome: list[BaseException | None] = []
 
     def run_import() -> None:
         try:
-            import_chronology(store, "killed-import", _chronology(EVENTS))
+            import_chronology(store, case_id, _chronology(events))
             outcome.append(None)
         except BaseException as error:  # noqa: BLE001 - the test looks at what came out
             outcome.append(error)
 
     thread = threading.Thread(target=run_import)
     thread.start()
+    return thread, outcome
+
+
+def test_a_kill_during_an_import_leaves_the_case_whole_or_absent(throwaway):
+    from causalmap.store.cases import case_exists, case_summary
+
+    throwaway.start()
+    store = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
+    migrate(store)
+    thread, outcome = _importing(store, "killed-import", EVENTS)
     time.sleep(2.0)  # the import is writing by now
     _kill(throwaway)
     thread.join()
@@ -166,17 +174,7 @@ def test_a_kill_in_the_middle_of_a_staged_import_leaves_the_case_absent_until_im
     store = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
     watcher = connect(throwaway.uri, "neo4j", throwaway.password(), "neo4j")
     migrate(store)
-    outcome: list[BaseException | None] = []
-
-    def run_import() -> None:
-        try:
-            import_chronology(store, "staged-kill", _chronology(STAGED_EVENTS))
-            outcome.append(None)
-        except BaseException as error:  # noqa: BLE001 - the test looks at what came out
-            outcome.append(error)
-
-    thread = threading.Thread(target=run_import)
-    thread.start()
+    thread, outcome = _importing(store, "staged-kill", STAGED_EVENTS)
     staged = 0
     while thread.is_alive() and staged == 0:  # kill once the first batch of events is committed
         time.sleep(0.05)
