@@ -71,3 +71,12 @@ def test_a_closure_is_named_only_when_it_is_social_care_s_last_record_before_the
 
     assert closure("2023-02-20") == "c2"
     assert closure("2023-02") is None   # the month's closure may come before the assessment of 10 February
+
+
+def test_with_no_chain_to_the_outcome_there_is_nothing_to_cut_and_it_says_so():
+    from causalmap.analysis.causes import leverage_points
+
+    snap = case(ev("e1", "2023-01-02", "gp"), ev("o", "2023-02-01", "police", "outcome"))
+    assert leverage_points(snap) == {
+        "cut": [], "chains": 0, "scores": [],
+        "explanation": "No chain links a contributory factor to the target, so there is nothing to cut."}
