@@ -81,6 +81,18 @@ def case_id(new_case_id) -> str:
     return new_case_id()
 
 
+@pytest.fixture
+def two_samples(store: Store, new_case_id) -> list[str]:
+    """Two cases imported from the sample document, in id order (removed after the test)."""
+    from causalmap.interchange.case_json import import_case
+    from causalmap.samples import sample_document
+
+    ids = sorted([new_case_id("q"), new_case_id("q")])
+    for case_id in ids:
+        import_case(store, sample_document(), as_id=case_id)
+    return ids
+
+
 @dataclass
 class Ran:
     code: int

@@ -56,14 +56,6 @@ def shared_samples(store):
         store.driver.execute_query("MATCH (n:Case {id: $c}) DETACH DELETE n", c=case_id)
 
 
-@pytest.fixture
-def two_samples(store, new_case_id):
-    ids = sorted([new_case_id("q"), new_case_id("q")])
-    for case_id in ids:
-        import_case(store, sample_document(), as_id=case_id)
-    return ids
-
-
 def test_at_least_twelve_queries_each_fully_declared():
     queries = load_queries()
     assert len(queries) >= 12 and set(ORIGINAL) <= set(queries)
@@ -205,14 +197,9 @@ def expected_counts(store, case_ids: list[str]) -> dict[str, Counter]:
     return out
 
 
-def test_queries_agree_exactly_with_the_per_case_analysis(store, two_samples):
-    update_case(store, two_samples[1], {"version": 1, "region": "North"})  # a second, changed case
-    want = expected_counts(store, two_samples)
-    scope = {"cases": two_samples}
-    got = run_query(store, "unanswered-referrals-by-sector", scope)
-    assert got["refreshed"] == two_samples  # never analysed before: analysed first
-    assert {(r["from_sector"], r["to_sector"], r["kind"]): (r["unanswered"], r["cases"]) for r in got["rows"]} == {
-        k: (n, want["cases"][("unanswered", k)]) for k, n in want["unanswered"].items()}
+def assert_pairs_patterns_and_silences_agree(store, scope: dict, want: dict[str, Counter]) -> None:
+    """sector-pair-gaps, national-patterns and sectors-silent-before-harm give exactly what the
+    per-case analyses tallied in `want` (expected_counts) find, case counts included."""
     rows = run_query(store, "sector-pair-gaps", scope)["rows"]
     pairs = set(want["unanswered_handoff"]) | set(want["late_response"]) | set(want["silent_pair"])
     assert {(r["from_sector"], r["to_sector"]): (r["unanswered"], r["late"], r["silent"], r["cases"])
@@ -225,6 +212,17 @@ def test_queries_agree_exactly_with_the_per_case_analysis(store, two_samples):
     rows = run_query(store, "sectors-silent-before-harm", scope)["rows"]
     assert {r["sector"]: (r["silences"], r["cases"]) for r in rows} == {
         s: (n, want["cases"][("silent_before_harm", s)]) for s, n in want["silent_before_harm"].items()}
+
+
+def test_queries_agree_exactly_with_the_per_case_analysis(store, two_samples):
+    update_case(store, two_samples[1], {"version": 1, "region": "North"})  # a second, changed case
+    want = expected_counts(store, two_samples)
+    scope = {"cases": two_samples}
+    got = run_query(store, "unanswered-referrals-by-sector", scope)
+    assert got["refreshed"] == two_samples  # never analysed before: analysed first
+    assert {(r["from_sector"], r["to_sector"], r["kind"]): (r["unanswered"], r["cases"]) for r in got["rows"]} == {
+        k: (n, want["cases"][("unanswered", k)]) for k, n in want["unanswered"].items()}
+    assert_pairs_patterns_and_silences_agree(store, scope, want)
     assert want["unanswered"] and want["patterns"] and want["silent_before_harm"]  # the comparison is not empty
 
 

@@ -8,21 +8,11 @@ import re
 import pytest
 import test_browser
 
-from causalmap.interchange.case_json import import_case
 from causalmap.named_queries import load_queries
-from causalmap.samples import sample_document
 from causalmap.store.items import update_case
 
 pytestmark = pytest.mark.browser
 server, browser, page = test_browser.server, test_browser.browser, test_browser.page  # the same fixtures
-
-
-@pytest.fixture
-def samples(store, new_case_id):
-    ids = sorted([new_case_id("qp"), new_case_id("qp")])
-    for case_id in ids:
-        import_case(store, sample_document(), as_id=case_id)
-    return ids
 
 
 def test_the_page_lists_every_query_and_builds_typed_forms(page, server):
@@ -40,9 +30,9 @@ def test_the_page_lists_every_query_and_builds_typed_forms(page, server):
         assert page.locator(f"#p-{common}").count() == 1
 
 
-def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(page, server, samples):
+def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(page, server, two_samples):
     page.goto(f"{server}/queries/national-patterns")
-    page.select_option("#p-cases", samples)
+    page.select_option("#p-cases", two_samples)
     page.click("#query-form button[type=submit]")
     page.wait_for_selector("#rows tbody tr")
     rows = page.locator("#rows tbody tr")
@@ -50,7 +40,7 @@ def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(pa
         "agency_silent", "referral_without_feedback", "no_strategy_discussion", "start_again"]
     assert rows.nth(0).locator("td").nth(2).inner_text() == "2"
     assert rows.nth(0).locator("td a").evaluate_all("links => links.map(a => a.getAttribute('href'))") == [
-        f"/cases/{c}" for c in samples]
+        f"/cases/{c}" for c in two_samples]
     assert page.locator(".bar").count() == 4
     assert page.locator(".bar").all_inner_texts() == ["28", "6", "4", "2"]
     csv_href = page.get_attribute("#download-csv", "href")
@@ -61,10 +51,10 @@ def test_counts_come_as_a_table_and_a_bar_chart_with_downloads_and_case_links(pa
     page.screenshot(path=str(test_browser.SHOTS / "20-queries-counts.png"), full_page=True)
 
 
-def test_paths_come_with_a_small_graph(page, server, samples):
+def test_paths_come_with_a_small_graph(page, server, two_samples):
     page.goto(f"{server}/queries/causal-paths-from-category")
     page.select_option("#p-category", "human_reasoning")
-    page.select_option("#p-cases", samples[:1])
+    page.select_option("#p-cases", two_samples[:1])
     page.click("#query-form button[type=submit]")
     page.wait_for_selector("#rows tbody tr")
     assert page.locator("#rows tbody tr").count() == 4
@@ -74,8 +64,8 @@ def test_paths_come_with_a_small_graph(page, server, samples):
     page.screenshot(path=str(test_browser.SHOTS / "21-queries-paths.png"), full_page=True)
 
 
-def test_a_refused_parameter_is_shown_and_nothing_typed_runs(page, server, store, samples):
-    update_case(store, samples[0], {"version": 1, "board": "<img src=x onerror=alert(1)>"})
+def test_a_refused_parameter_is_shown_and_nothing_typed_runs(page, server, store, two_samples):
+    update_case(store, two_samples[0], {"version": 1, "board": "<img src=x onerror=alert(1)>"})
     page.goto(f"{server}/queries/findings-like-text")
     assert "<img src=x onerror=alert(1)>" in page.locator("#p-board option").all_inner_texts()
     assert page.locator("img").count() == 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from test_named_queries import expected_counts
+from test_named_queries import assert_pairs_patterns_and_silences_agree, expected_counts
 
 from causalmap.named_queries import run_query
 from causalmap.samples.synthetic import planted, synthetic_case
@@ -89,15 +89,5 @@ def test_query_counts_equal_the_per_case_analyses_on_the_corpus(store, corpus):
     _, ids = corpus
     want = expected_counts(store, ids)
     scope = {"cases": ids}
-    rows = run_query(store, "sector-pair-gaps", scope)["rows"]
-    pairs = set(want["unanswered_handoff"]) | set(want["late_response"]) | set(want["silent_pair"])
-    assert {(r["from_sector"], r["to_sector"]): (r["unanswered"], r["late"], r["silent"], r["cases"])
-            for r in rows} == {p: (want["unanswered_handoff"][p], want["late_response"][p], want["silent_pair"][p],
-                                   want["cases"][("pairs", p)]) for p in pairs}
-    rows = run_query(store, "national-patterns", scope)["rows"]
-    assert {r["pattern"]: (r["occurrences"], r["cases"]) for r in rows} == {
-        t: (n, want["cases"][("patterns", t)]) for t, n in want["patterns"].items()}
-    rows = run_query(store, "sectors-silent-before-harm", scope)["rows"]
-    assert {r["sector"]: (r["silences"], r["cases"]) for r in rows} == {
-        s: (n, want["cases"][("silent_before_harm", s)]) for s, n in want["silent_before_harm"].items()}
+    assert_pairs_patterns_and_silences_agree(store, scope, want)
     assert sum(want["silent_pair"].values()) > 0 and want["patterns"]
