@@ -112,3 +112,22 @@ def test_a_result_stored_by_another_worker_at_the_same_revision_is_not_rewritten
     assert analyse_case(store, sample) == first  # kept as the first worker stored it
     assert store_analysis(store, sample, default_key(), revision, {**first, "gaps": []})  # a plain store replaces
     assert analyse_case(store, sample)["gaps"] == []
+
+
+def test_a_fresh_worker_shows_an_unchanged_case_s_overview_from_its_stored_overview_alone(client, sample,
+                                                                                           monkeypatch):
+    from causalmap import case_analysis
+
+    assert client.get(f"/cases/{sample}").status_code == 200  # analysed and stored
+    case_memory.forget_all()  # as a worker that has not seen the case
+    asked = []
+    read = case_analysis.cached_analysis
+
+    def recording(store, case_id, key, part="result"):
+        asked.append(part)
+        return read(store, case_id, key, part)
+
+    monkeypatch.setattr(case_analysis, "cached_analysis", recording)
+    page = client.get(f"/cases/{sample}")
+    assert page.status_code == 200
+    assert asked == ["overview"]  # not the whole stored result (megabytes for a big case)

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from causalmap.analysis.report import Parameters
-from causalmap.case_analysis import analyse_case, analysis_key_for, overview_of
+from causalmap.case_analysis import analyse_case, analysis_key_for, case_overview
 from causalmap.errors import NotFound
 from causalmap.snapshot import CaseSnapshot
 from causalmap.store import Store
@@ -116,8 +116,7 @@ def cached_summary(store: Store, case_id: str) -> dict[str, Any]:
 def cached_analysis(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
                     rules_file: Path | None = None) -> dict[str, Any]:
     """case_analysis.analyse_case (stored in Neo4j per revision), also kept here per revision and
-    key: the analysis and the overview page share it, so after a change a worker works the
-    analysis out (or reads it) once. Callers only read it."""
+    key. Callers only read it."""
     key = analysis_key_for(which, parameters, rules_file)
     return remembered(store, case_id, ("analysis", key),
                       lambda: analyse_case(store, case_id, which, parameters, rules_file, cached_snapshot),
@@ -125,8 +124,13 @@ def cached_analysis(store: Store, case_id: str, which: str = "all", parameters: 
 
 
 def cached_overview(store: Store, case_id: str, rules_file: Path | None) -> dict[str, Any]:
-    """What the overview page shows of the default analysis (case_analysis.overview_of)."""
-    return overview_of(cached_analysis(store, case_id, "all", Parameters(), rules_file))
+    """What the overview page shows of the default analysis, kept per revision: through
+    case_analysis.case_overview, which reads only the stored overview of an unchanged case (a
+    10,000-event case's whole stored result is megabytes of JSON) and otherwise analyses the
+    case and stores the result."""
+    key = analysis_key_for("all", Parameters(), rules_file)
+    return remembered(store, case_id, ("overview", key),
+                      lambda: case_overview(store, case_id, rules_file, cached_snapshot))
 
 
 def _recall(key: Hashable) -> Any | None:
