@@ -36,6 +36,9 @@ from causalmap.store.records import batches
 ANALYSIS = "Analysis"
 GAP = "Gap"
 GAP_TALLY = "GapTally"
+#: Every label stored here; each node carries its case's `case_id`, so deleting a case deletes
+#: them too (store/staging.py), whatever is added to this list.
+STORED_LABELS = (GAP, GAP_TALLY, ANALYSIS)
 #: The layout of what is stored: part of every analysis key (case_analysis.py), so that
 #: results stored in an older layout count as stale and are computed again.
 STORED_LAYOUT = 2

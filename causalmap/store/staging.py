@@ -38,7 +38,7 @@ from neo4j.exceptions import ClientError, ConstraintError
 
 from causalmap import vocab
 from causalmap.errors import Conflict
-from causalmap.store.analyses import ANALYSIS, GAP, GAP_TALLY
+from causalmap.store.analyses import STORED_LABELS
 from causalmap.store.connection import Store
 from causalmap.store.records import batches, create_links, create_nodes, upsert_causal_links
 
@@ -52,7 +52,7 @@ STAGE_BATCH = 5000
 #: Everything that carries a case id: what a discarded stage or a deleted case leaves, in the
 #: order it is deleted. Agencies last: each is the end of thousands of events' BY, SOURCE and TO
 #: links, and a batch of agencies deleted with them would detach them all in one transaction.
-_CASE_DATA = (GAP, GAP_TALLY, ANALYSIS, *(lab for lab in vocab.CASE_LABELS if lab != vocab.NODE_LABELS["agency"]),
+_CASE_DATA = (*STORED_LABELS, *(lab for lab in vocab.CASE_LABELS if lab != vocab.NODE_LABELS["agency"]),
               vocab.NODE_LABELS["agency"])
 
 
