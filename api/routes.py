@@ -7,7 +7,7 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
-from causalmap.web.case_memory import cached_analysis, cached_snapshot, cached_summary, remembered
+from causalmap.web.case_memory import cached_snapshot, cached_summary, remembered, remembered_analysis
 from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
@@ -88,7 +88,7 @@ def analysis(case_id: str) -> Response:
     parameters, rules_file, store = analysis_parameters(request.args), get_settings().rules_file, get_store()
     key = analysis_key_for(which, parameters, rules_file)
     return _json(remembered(store, case_id, ("analysis-json", key), lambda: _json_bytes(
-        cached_analysis(store, case_id, which, parameters, rules_file))))
+        remembered_analysis(store, case_id, which, parameters, rules_file))))
 
 
 @api.get("/cases/<case_id>/network")

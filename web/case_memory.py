@@ -113,7 +113,7 @@ def cached_summary(store: Store, case_id: str) -> dict[str, Any]:
     return remembered(store, case_id, "summary", lambda: case_summary(store, case_id))
 
 
-def cached_analysis(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
+def remembered_analysis(store: Store, case_id: str, which: str = "all", parameters: Parameters | None = None,
                     rules_file: Path | None = None) -> dict[str, Any]:
     """case_analysis.analyse_case (stored in Neo4j per revision), also kept here per revision and
     key. Callers only read it."""
