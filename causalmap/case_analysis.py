@@ -126,10 +126,11 @@ def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = N
     return stale
 
 
-def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None) -> None:
+def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None,
+                  read: SnapshotReader | None = None) -> None:
     """Compute and store the default analysis of each of the (stale) cases."""
     for case_id in case_ids:
-        analyse_case(store, case_id, "all", Parameters(), rules_file)
+        analyse_case(store, case_id, "all", Parameters(), rules_file, read or read_snapshot)
 
 
 def case_network(store: Store, case_id: str, read: SnapshotReader = read_snapshot) -> dict[str, Any]:

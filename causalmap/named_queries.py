@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from neo4j import READ_ACCESS, ManagedTransaction, Result, unit_of_work
 from neo4j.exceptions import Neo4jError
@@ -31,6 +31,9 @@ from causalmap import vocab
 from causalmap.errors import CausalmapError, NotFound, UsageError
 from causalmap.store import Store
 from causalmap.store.analyses import STALE_CASE
+
+if TYPE_CHECKING:
+    from causalmap.case_analysis import SnapshotReader
 
 _WRITES = re.compile(
     r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|LOAD\s+CSV|CALL\s+dbms|FOREACH|IN\s+TRANSACTIONS)\b", re.I)
@@ -338,12 +341,14 @@ def _plain(value: Any) -> Any:
 
 
 def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float = 10,
-              rules_file: Path | None = None) -> dict[str, Any]:
+              rules_file: Path | None = None, read: SnapshotReader | None = None) -> dict[str, Any]:
     """Run one named query; queries over the stored analysis first refresh the stale cases they cover.
 
     The check for stale cases runs in the same read transaction, just before the query: when
     it finds none (the usual case) that one transaction is all; when it finds some, they are
-    analysed (and stored) and the query runs in a second transaction.
+    analysed (and stored) and the query runs in a second transaction. `read` reads a stale
+    case for that (the web server passes the snapshots it keeps per revision, so a case its
+    pages read since the edit is not read again).
     """
     query = get_query(name)
     values = bind(query, params)
@@ -361,7 +366,7 @@ def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float
 
     refreshed, records, keys = _in_read_transaction(store, work, timeout)
     if refreshed:
-        analyse_again(store, refreshed, rules_file)
+        analyse_again(store, refreshed, rules_file, read)
         records, keys = _read(store, cypher, values, timeout)
     return {"query": name, "title": query.title, "parameters": {p: values[p] for p in query.parameters},
             "filters": {p.name: values[p.name] for p in COMMON if values[p.name] is not None},

@@ -7,7 +7,8 @@
 // shape: paths
 // reads: analysis
 CALL (c) {
-  MATCH (g:Gap {case_id: c.id, type: $gap_type}) WHERE g.revision = c.revision
+  MATCH (t:GapTally {case_id: c.id, type: $gap_type}) WHERE t.revision = c.revision
+  MATCH (g:Gap {case_id: c.id, type: $gap_type})
   UNWIND g.event_ids AS event_id
   MATCH (e:Event {case_id: c.id, id: event_id})
   RETURN DISTINCT e

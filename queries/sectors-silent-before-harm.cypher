@@ -8,8 +8,9 @@
 UNWIND $harm_kinds AS harm_kind
 MATCH (h:Event {case_id: c.id, kind: harm_kind}) WHERE h.date IS NOT NULL
 WITH c, h, date(left(h.date + '-01-01', 10)) AS harm_day
-MATCH (g:Gap {case_id: c.id, type: 'agency_silent'}) WHERE g.revision = c.revision
-  AND g.start <= toString(harm_day) AND g.end >= toString(harm_day - duration({months: $months}))
+MATCH (t:GapTally {case_id: c.id, type: 'agency_silent'}) WHERE t.revision = c.revision
+MATCH (g:Gap {case_id: c.id, type: 'agency_silent'})
+WHERE g.start <= toString(harm_day) AND g.end >= toString(harm_day - duration({months: $months}))
 WITH DISTINCT c, g
 RETURN g.from_sector AS sector, count(g) AS silences, count(DISTINCT c.id) AS cases
 ORDER BY silences DESC, sector

@@ -36,6 +36,23 @@ def stored(store, case_id: str) -> list[dict]:
     return store.read("MATCH (a:Analysis {case_id: $id}) RETURN a.key AS key, a.revision AS revision", id=case_id)
 
 
+def items_of(result: dict) -> list[tuple[str, str]]:
+    """The default analysis's gap and pattern items as (family, JSON), in a fixed order."""
+    return sorted((family, json.dumps(item, ensure_ascii=False, sort_keys=True))
+                  for family in ("gaps", "patterns") for item in result[family])
+
+
+def stored_items(store, case_id: str) -> list[tuple[str, str]]:
+    rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN g.family AS family, g.json AS json", id=case_id)
+    return sorted((r["family"], r["json"]) for r in rows)
+
+
+def gap_nodes(store, case_id: str) -> dict[str, str]:
+    """The case's Gap nodes: JSON by Neo4j's own node id, which changes when a node is rewritten."""
+    rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN elementId(g) AS node, g.json AS json", id=case_id)
+    return {r["node"]: r["json"] for r in rows}
+
+
 @pytest.fixture
 def sample(store, case_id):
     import_case(store, sample_document(), as_id=case_id)
@@ -112,11 +129,9 @@ def test_a_result_computed_before_an_edit_is_not_stored_after_it(store, sample):
 def test_gap_nodes_hold_the_default_analysis_items_and_go_with_the_case(store, sample):
     result = analyse_case(store, sample)
     rows = store.read("MATCH (g:Gap {case_id: $id}) RETURN g.family AS family, g.json AS json, g.type AS type, "
-                      "g.from_sector AS a, g.to_sector AS b, g.kind AS kind, g.event_ids AS events "
-                      "ORDER BY g.family, toInteger(split(g.id, ':')[1])", id=sample)
-    items = result["gaps"] + result["patterns"]
-    assert [json.loads(r["json"]) for r in rows] == [json.loads(json.dumps(i, sort_keys=True)) for i in items]
-    assert [r["events"] for r in rows] == [i["event_ids"] for i in items]
+                      "g.from_sector AS a, g.to_sector AS b, g.kind AS kind, g.event_ids AS events", id=sample)
+    assert stored_items(store, sample) == items_of(result)
+    assert sorted(r["events"] for r in rows) == sorted(i["event_ids"] for i in result["gaps"] + result["patterns"])
     # The tallies count the Gap nodes of each type by sectors and kind, exactly.
     tallies = store.read("MATCH (t:GapTally {case_id: $id}) UNWIND range(0, size(t.counts) - 1) AS i "
                          "RETURN t.type AS type, t.from_sectors[i] AS a, t.to_sectors[i] AS b, t.kinds[i] AS kind, "
@@ -157,3 +172,35 @@ def test_the_overview_is_stored_with_the_analysis_and_read_alone(store, sample, 
     assert fresh_overview["first"][0]["explanation"].split("'")[0][:40] in page.replace("&#39;", "'")
     delete_item(store, sample, "event", "hv-20221011", 1)
     assert case_overview(store, sample) == overview_of(fresh(store, sample)) != fresh_overview
+
+
+def test_an_edit_that_changes_no_item_rewrites_no_gap_node(store, sample):
+    analyse_case(store, sample)
+    before = gap_nodes(store, sample)
+    factor = get_item(store, sample, "factor", "f-referral-feedback")
+    save_item(store, sample, "factor", {**factor, "description": "Reworded by the panel"}, create=False)
+    after_result = analyse_case(store, sample)
+    assert gap_nodes(store, sample) == before
+    assert stored_items(store, sample) == items_of(after_result)
+    # The tallies, which say the Gap nodes are current, moved to the new revision.
+    assert {r["r"] for r in store.read("MATCH (t:GapTally {case_id: $id}) RETURN t.revision AS r", id=sample)} == {
+        revision(store, sample)}
+
+
+def test_an_edit_that_changes_items_rewrites_only_those(store, sample, write_csv):
+    analyse_case(store, sample)
+    before = gap_nodes(store, sample)
+    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
+                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
+    import_chronology(store, sample, read_table(path))
+    result = analyse_case(store, sample)
+    after = gap_nodes(store, sample)
+    assert stored_items(store, sample) == items_of(result)
+    kept = {node: text for node, text in after.items() if node in before}
+    new_texts = sorted(text for node, text in after.items() if node not in before)
+    gone_texts = sorted(text for node, text in before.items() if node not in after)
+    # The same items keep their nodes; only the changed ones were deleted or created.
+    assert kept and all(before[node] == text for node, text in kept.items())
+    assert new_texts and Counter(new_texts) == Counter(after.values()) - Counter(before.values())
+    assert Counter(gone_texts) == Counter(before.values()) - Counter(after.values())
+    assert any('"2023-06-01"' in text and "unanswered_handoff" in text for text in new_texts)

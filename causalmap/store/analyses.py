@@ -9,7 +9,7 @@ makes it invisible in the same transaction that makes the edit.
 
     (:Analysis {case_id, key, revision, result, overview})   the whole JSON result, and the
                                                               few figures the case page shows
-    (:Gap {case_id, id, revision, family, type, severity, from_agency, to_agency,
+    (:Gap {case_id, id, family, type, severity, from_agency, to_agency,
            from_sector, to_sector, sectors, kind, start, end, event_ids, json})
     (:GapTally {case_id, revision, family, type, from_sectors, to_sectors, kinds, counts})
 
@@ -19,10 +19,20 @@ causal graph step over them. A GapTally is one per case and gap type: how many o
 case's Gap nodes of that type there are for each (from sector, to sector, kind), as parallel
 lists ("" where the Gap has none), so that counts across many cases read one node per case
 and type instead of every Gap. Both are written from the same rows in one transaction.
+
+A Gap's `id` is a digest of its family and JSON (and its place among identical items), so an
+edit that leaves most items as they were rewrites only the items it changed: the new rows are
+compared with the ids stored, the missing ones created and the gone ones deleted. Most edits
+(a factor's wording, a decision's rationale) change no item at all, and rewriting a 500-event
+case's 454 Gap nodes after each of them was the costliest write the web server made. Which
+Gap nodes are current is said by the tallies: the Gap nodes of a type are the case's current
+ones when the case's GapTally of that type carries the case's revision (the tallies, being
+few, are all given the revision in the same transaction); a type with no tally has no Gap node.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
 from typing import Any
@@ -41,7 +51,7 @@ GAP_TALLY = "GapTally"
 STORED_LABELS = (GAP, GAP_TALLY, ANALYSIS)
 #: The layout of what is stored: part of every analysis key (case_analysis.py), so that
 #: results stored in an older layout count as stale and are computed again.
-STORED_LAYOUT = 2
+STORED_LAYOUT = 3
 
 
 def cached_analysis(store: Store, case_id: str, key: str, part: str = "result"
@@ -59,12 +69,18 @@ def cached_analysis(store: Store, case_id: str, key: str, part: str = "result"
 
 
 def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) -> list[dict[str, Any]]:
-    """Items as Gap node rows: the item's own JSON plus the structured columns queries filter on."""
+    """Items as Gap node rows: the item's own JSON plus the structured columns queries filter on,
+    under an id that is the same whenever the item is (see the module's docstring)."""
     rows = []
-    for n, item in enumerate(items):
+    seen: Counter[str] = Counter()
+    for item in items:
         agencies = list(item.get("agencies") or [])
         period = item.get("period") or {}
-        props = {"id": f"{family}:{n}", "family": family, "type": item["type"], "severity": item.get("severity"),
+        text = json.dumps(item, ensure_ascii=False, sort_keys=True)
+        digest = hashlib.sha256(f"{family}\n{text}".encode()).hexdigest()[:24]
+        seen[digest] += 1
+        props = {"id": f"{family}:{digest}:{seen[digest]}", "family": family, "type": item["type"],
+                 "severity": item.get("severity"),
                  "from_agency": agencies[0] if agencies else None,
                  "to_agency": agencies[1] if len(agencies) > 1 else None,
                  "from_sector": sectors.get(agencies[0], "other") if agencies else None,
@@ -72,8 +88,7 @@ def gap_rows(items: list[dict[str, Any]], family: str, sectors: dict[str, str]) 
                  "sectors": [sectors.get(a, "other") for a in agencies],
                  "kind": item.get("kind") or item.get("meeting_kind"),
                  "start": period.get("start"), "end": period.get("end"),
-                 "event_ids": list(item.get("event_ids") or []),
-                 "json": json.dumps(item, ensure_ascii=False, sort_keys=True)}
+                 "event_ids": list(item.get("event_ids") or []), "json": text}
         rows.append({"props": {k: v for k, v in props.items() if v is not None}})
     return rows
 
@@ -123,13 +138,23 @@ def store_analysis(store: Store, case_id: str, key: str, revision: str | None, r
 
 
 def _replace_gaps(tx: ManagedTransaction, case_id: str, revision: str | None, rows: list[dict[str, Any]]) -> None:
-    for label in (GAP, GAP_TALLY):
-        tx.run(f"MATCH (g:{label} {{case_id: $id}}) DETACH DELETE g", id=case_id).consume()
-    for chunk in batches(rows):
-        tx.run("UNWIND $rows AS row CREATE (g:Gap) SET g = row.props, g.case_id = $id, g.revision = $revision",
-               rows=chunk, id=case_id, revision=revision).consume()
-    tx.run("UNWIND $rows AS row CREATE (t:GapTally) SET t = row, t.case_id = $id, t.revision = $revision",
-           rows=tally_rows(rows), id=case_id, revision=revision).consume()
+    """Make the case's Gap nodes exactly `rows`, writing only the difference, and its tallies
+    those of `rows` at `revision`."""
+    stored = tx.run("MATCH (g:Gap {case_id: $id}) RETURN collect(g.id) AS ids", id=case_id).single()
+    stored_ids = set(stored["ids"]) if stored else set()
+    wanted = {row["props"]["id"] for row in rows}
+    gone = sorted(stored_ids - wanted)
+    for chunk in batches(gone):
+        tx.run("UNWIND $ids AS gap_id MATCH (g:Gap {case_id: $id, id: gap_id}) DETACH DELETE g",
+               ids=chunk, id=case_id).consume()
+    for chunk in batches([row for row in rows if row["props"]["id"] not in stored_ids]):
+        tx.run("UNWIND $rows AS row CREATE (g:Gap) SET g = row.props, g.case_id = $id",
+               rows=chunk, id=case_id).consume()
+    tallies = tally_rows(rows)
+    tx.run("MATCH (t:GapTally {case_id: $id}) WHERE NOT [t.family, t.type] IN $kept DELETE t",
+           id=case_id, kept=[[t["family"], t["type"]] for t in tallies]).consume()
+    tx.run("UNWIND $rows AS row MERGE (t:GapTally {case_id: $id, family: row.family, type: row.type}) "
+           "SET t += row, t.revision = $revision", rows=tallies, id=case_id, revision=revision).consume()
 
 
 def forget_analyses(tx: ManagedTransaction, case_id: str) -> None:

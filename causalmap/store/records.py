@@ -124,45 +124,68 @@ def upsert_causal_links(tx: ManagedTransaction, case_id: str, links: list[dict[s
             tx.run(query, rows=chunk, case_id=case_id).consume()
 
 
+#: Records read per statement when reading a case: each statement's rows come back collected
+#: into one value, in pages of the (case_id, id) key's order, so a 500-event case is one
+#: statement per kind and a 200,000-event case never holds more than a page in Neo4j's memory.
+READ_PAGE = 5000
+
+
+def _paged(tx: ManagedTransaction, query: str, **params: Any) -> Iterator[list[Any]]:
+    """The rows of `query` (which returns `rows`: a page of [id, ...] lists after $after, in id
+    order, at most $page), page after page.
+
+    Why collected pages rather than a row per record: Neo4j's and the driver's cost here is
+    mostly per row sent, and one row holding a page cost a third of the CPU on both sides for
+    a 500-event case's events (measured: 5 against 16 ms in Neo4j, 8 against 16 in Python)."""
+    after = ""
+    while True:
+        page = tx.run(query, after=after, page=READ_PAGE, **params).single()["rows"]
+        yield page
+        if len(page) < READ_PAGE:
+            return
+        after = page[-1][0]
+
+
 def read_nodes(tx: ManagedTransaction, case_id: str, kind: str, ids: list[str] | None = None
                ) -> list[dict[str, Any]]:
-    """Every node of one kind in the case, as records with their link fields, sorted by id.
-
-    One query per kind: the link fields come back as pattern comprehensions beside the
-    properties, so a 20,000-event case is read in one pass.
-    """
+    """Every node of one kind in the case (or those of `ids`), as records with their link
+    fields, sorted by id: the link fields come back as pattern comprehensions beside the
+    properties, so a kind is read in one pass."""
     fields = LINK_FIELDS.get(kind, ())
-    columns = ["properties(n) AS p"]
-    for i, field in enumerate(fields):
+    columns = ["n.id", "properties(n)"]
+    for field in fields:
         arrow = f"<-[:{field.type}]-(t)" if field.inward else f"-[:{field.type}]->(t)"
-        columns.append(f"[(n){arrow} WHERE t.case_id = $case_id | [labels(t)[0], t.id]] AS f{i}")
-    only = "WHERE n.id IN $ids " if ids is not None else ""
-    result = tx.run(f"MATCH (n:{label(kind)} {{case_id: $case_id}}) {only}RETURN {', '.join(columns)} ORDER BY n.id",
-                    case_id=case_id, ids=ids)
+        columns.append(f"[(n){arrow} WHERE t.case_id = $case_id | [labels(t)[0], t.id]]")
+    only = "AND n.id IN $ids " if ids is not None else ""
+    query = (f"MATCH (n:{label(kind)}) {key_hint('n', kind)} WHERE n.case_id = $case_id AND n.id > $after {only}"
+             f"WITH n ORDER BY n.id LIMIT $page RETURN collect([{', '.join(columns)}]) AS rows")
     records = []
-    for row in result:
-        record = dict(row["p"])
-        record.pop("case_id", None)
-        for i, field in enumerate(fields):
-            pairs = row[f"f{i}"]
-            values: list[Any] = (sorted(({"node": kind_of_label(t_label), "id": t_id} for t_label, t_id in pairs),
-                                        key=lambda v: (v["node"], v["id"]))
-                                 if field.mixed else sorted(t_id for _, t_id in pairs))
-            record[field.name] = values if field.many else (values[0] if values else None)
-        records.append(record)
+    for page in _paged(tx, query, case_id=case_id, ids=ids):
+        for row in page:
+            record = dict(row[1])
+            record.pop("case_id", None)
+            for field, pairs in zip(fields, row[2:], strict=True):
+                values: list[Any] = (sorted(({"node": kind_of_label(t_label), "id": t_id} for t_label, t_id in pairs),
+                                            key=lambda v: (v["node"], v["id"]))
+                                     if field.mixed else sorted(t_id for _, t_id in pairs))
+                record[field.name] = values if field.many else (values[0] if values else None)
+            records.append(record)
     return records
 
 
 def read_causal_links(tx: ManagedTransaction, case_id: str, ids: list[str] | None = None) -> list[dict[str, Any]]:
-    only = "WHERE r.id IN $ids " if ids is not None else ""
-    rows = tx.run(f"MATCH (a)-[r:CONTRIBUTED_TO {{case_id: $case_id}}]->(b) {only}"
-                  "RETURN properties(r) AS p, labels(a)[0] AS a_label, a.id AS a_id, "
-                  "labels(b)[0] AS b_label, b.id AS b_id ORDER BY r.id", case_id=case_id, ids=ids)
+    """The case's causal links (or those of `ids`), sorted by id, in pages as read_nodes."""
+    only = "AND r.id IN $ids " if ids is not None else ""
+    query = ("MATCH (a)-[r:CONTRIBUTED_TO]->(b) USING INDEX r:CONTRIBUTED_TO(case_id, id) "
+             f"WHERE r.case_id = $case_id AND r.id > $after {only}"
+             "WITH a, r, b ORDER BY r.id LIMIT $page "
+             "RETURN collect([r.id, properties(r), labels(a)[0], a.id, labels(b)[0], b.id]) AS rows")
     links = []
-    for row in rows:
-        link = dict(row["p"])
-        link.pop("case_id", None)
-        link["cause"] = {"node": kind_of_label(row["a_label"]), "id": row["a_id"]}
-        link["effect"] = {"node": kind_of_label(row["b_label"]), "id": row["b_id"]}
-        links.append(link)
+    for page in _paged(tx, query, case_id=case_id, ids=ids):
+        for _, props, a_label, a_id, b_label, b_id in page:
+            link = dict(props)
+            link.pop("case_id", None)
+            link["cause"] = {"node": kind_of_label(a_label), "id": a_id}
+            link["effect"] = {"node": kind_of_label(b_label), "id": b_id}
+            links.append(link)
     return links

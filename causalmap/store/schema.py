@@ -34,6 +34,7 @@ def statements() -> list[str]:
     # Stored analyses (store/analyses.py) and the analysts' queries over them.
     out.append("CREATE INDEX analysis_key IF NOT EXISTS FOR (n:Analysis) ON (n.case_id, n.key)")
     out.append("CREATE INDEX gap_case IF NOT EXISTS FOR (n:Gap) ON (n.case_id)")
+    out.append("CREATE INDEX gap_case_id IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.id)")
     out.append("CREATE INDEX gap_case_type IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.type)")
     out.append("CREATE INDEX gap_case_family IF NOT EXISTS FOR (n:Gap) ON (n.case_id, n.family)")
     out.append("CREATE INDEX gap_tally_case_type IF NOT EXISTS FOR (n:GapTally) ON (n.case_id, n.type)")
