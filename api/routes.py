@@ -241,17 +241,16 @@ def import_chronology_file(case_id: str) -> Response:
 # -- items and causal links ---------------------------------------------------------------------
 @api.get("/cases/<case_id>/<section>")
 def list_section(case_id: str, section: str) -> Response:
-    from causalmap.store.items import kind_of_section, list_items
+    """One section's records, from the snapshot this worker keeps for the case's revision (the
+    same records store.items.list_items reads; tests/test_api.py compares the two)."""
+    from causalmap.store.items import kind_of_section
 
     store = get_store()
-    if section == "links":
-        from causalmap.store.records import read_causal_links
-
-        return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(
-            store.read_transaction(lambda tx: read_causal_links(tx, case_id)))))
-    kind = kind_of_section(section)
+    if section != "links":
+        kind_of_section(section)  # an unknown section is a 404 naming the known ones
+    attribute = "causal_links" if section == "links" else section
     return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(
-        list_items(store, case_id, kind))))
+        cached_snapshot(store, case_id).records(attribute))))
 
 
 @api.get("/cases/<case_id>/<section>/<item_id>")

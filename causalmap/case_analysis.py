@@ -84,14 +84,21 @@ def analyse_case(store: Store, case_id: str, which: str = "all", parameters: Par
     revision, result = cached_analysis(store, case_id, key)
     if result is not None:
         return result
+    return _analyse_and_store(store, case_id, revision, key, families, parameters, rules, read)
+
+
+def _analyse_and_store(store: Store, case_id: str, revision: str | None, key: str, families: tuple[str, ...],
+                       parameters: Parameters, rules: Rules, read: SnapshotReader) -> dict[str, Any]:
+    """Analyse the case as it is at `revision` and store the result (when still current)."""
     snapshot = read(store, case_id)
-    result = json.loads(json.dumps(analyse(snapshot, parameters, rules, families), ensure_ascii=False))
+    text = json.dumps(analyse(snapshot, parameters, rules, families), ensure_ascii=False)
+    result = json.loads(text)
     gaps = None
     if families == DEFAULT_FAMILIES and parameters == Parameters().check():
         sectors = {a: str(r.get("sector") or "other") for a, r in snapshot.agencies.items()}
         gaps = [row for family in GAP_FAMILIES for row in gap_rows(result[family], family, sectors)]
     overview = overview_of(result) if set(DEFAULT_FAMILIES) <= set(families) else None
-    store_analysis(store, case_id, key, revision, result, gaps, overview, unless_stored=True)
+    store_analysis(store, case_id, key, revision, result, gaps, overview, unless_stored=True, text=text)
     return result
 
 
@@ -128,9 +135,15 @@ def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = N
 
 def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None,
                   read: SnapshotReader | None = None) -> None:
-    """Compute and store the default analysis of each of the (stale) cases."""
+    """Compute and store the default analysis of each of the (stale) cases; one stored since
+    they were found stale (by a web worker, say) is left as it is, and never read whole."""
+    parameters, rules = Parameters().check(), load_rules(rules_file)
+    key = analysis_key(DEFAULT_FAMILIES, parameters, rules)
     for case_id in case_ids:
-        analyse_case(store, case_id, "all", Parameters(), rules_file, read or read_snapshot)
+        revision, overview = cached_analysis(store, case_id, key, "overview")
+        if overview is None:
+            _analyse_and_store(store, case_id, revision, key, DEFAULT_FAMILIES, parameters, rules,
+                               read or read_snapshot)
 
 
 def case_network(store: Store, case_id: str, read: SnapshotReader = read_snapshot) -> dict[str, Any]:

@@ -22,6 +22,10 @@ def day(date: str | None) -> dt.date | None:
     return dt.date(int(parts[0]), int(parts[1]) if len(parts) > 1 else 1, int(parts[2]) if len(parts) > 2 else 1)
 
 
+#: What __post_init__ adds to each event and decision record; not part of a record as stored.
+DERIVED_FIELDS = ("day", "when")
+
+
 @dataclass
 class CaseSnapshot:
     case_id: str
@@ -43,6 +47,15 @@ class CaseSnapshot:
             # The date as recorded, an interval of days (analysis/dates.py); `day` is its
             # earliest day, kept for the algorithms that order by one day.
             record["when"] = recorded(record.get("date"), record.get("date_precision"))
+
+    def records(self, section: str) -> list[dict[str, Any]]:
+        """One section's records (`events`, `factors`, ..., `causal_links`) as the store gives
+        them (store/items.list_items: sorted by id, without DERIVED_FIELDS), so that the web
+        server lists a section from the snapshot it keeps instead of reading the case again."""
+        if section == "causal_links":
+            return list(self.causal_links)
+        found: dict[str, dict[str, Any]] = getattr(self, section)
+        return [{k: v for k, v in record.items() if k not in DERIVED_FIELDS} for record in found.values()]
 
     def in_order(self) -> list[dict[str, Any]]:
         """The events in the order the records allow (dates.chronological), computed once."""

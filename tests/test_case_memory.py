@@ -131,3 +131,19 @@ def test_a_fresh_worker_shows_an_unchanged_case_s_overview_from_its_stored_overv
     page = client.get(f"/cases/{sample}")
     assert page.status_code == 200
     assert asked == ["overview"]  # not the whole stored result (megabytes for a big case)
+
+
+def test_every_section_listed_from_the_kept_snapshot_is_what_the_store_lists(client, store, sample):
+    from causalmap.store.items import SECTIONS, list_items
+    from causalmap.store.records import read_causal_links
+
+    for kind, section in SECTIONS.items():
+        listed = client.get(f"/api/cases/{sample}/{section}").json
+        assert listed == list_items(store, sample, kind), section
+        assert len(listed) == len(sample_document()[section]), section
+    links = client.get(f"/api/cases/{sample}/links").json
+    assert links == store.read_transaction(lambda tx: read_causal_links(tx, sample))
+    assert len(links) == len(sample_document()["causal_links"]) == 26
+    events = client.get(f"/api/cases/{sample}/events").json
+    assert not {"day", "when"} & {key for event in events for key in event}
+    assert client.get(f"/api/cases/{sample}/nonsense").status_code == 404

@@ -111,12 +111,13 @@ def tally_rows(gaps: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def store_analysis(store: Store, case_id: str, key: str, revision: str | None, result: dict[str, Any],
                    gaps: list[dict[str, Any]] | None = None, overview: dict[str, Any] | None = None,
-                   unless_stored: bool = False) -> bool:
+                   unless_stored: bool = False, text: str | None = None) -> bool:
     """Keep `result` (and the small `overview` the case page shows) for the case at `revision`;
     with `gaps` (rows of :func:`gap_rows`), replace its Gap nodes too. Nothing is stored when
     the case changed since `revision` was read (False). With `unless_stored`, nothing is rewritten
     when a result is stored under `key` at `revision` already (two web workers that analysed the
-    same change at once: the Gap nodes are the costliest write of a request)."""
+    same change at once: the Gap nodes are the costliest write of a request). `text` is
+    `result` as JSON when the caller has it already."""
     def work(tx: ManagedTransaction) -> bool:
         now = tx.run("MATCH (c:Case {id: $id}) RETURN c.revision AS r", id=case_id).single()
         if now is None or now["r"] != revision:
@@ -128,7 +129,7 @@ def store_analysis(store: Store, case_id: str, key: str, revision: str | None, r
                id=case_id, revision=revision).consume()
         tx.run("MERGE (a:Analysis {case_id: $id, key: $key}) SET a.revision = $revision, a.result = $result, "
                "a.overview = $overview", id=case_id, key=key, revision=revision,
-               result=json.dumps(result, ensure_ascii=False),
+               result=text if text is not None else json.dumps(result, ensure_ascii=False),
                overview=json.dumps(overview, ensure_ascii=False) if overview is not None else None).consume()
         if gaps is not None:
             _replace_gaps(tx, case_id, revision, gaps)
