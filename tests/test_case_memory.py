@@ -147,3 +147,102 @@ def test_every_section_listed_from_the_kept_snapshot_is_what_the_store_lists(cli
     events = client.get(f"/api/cases/{sample}/events").json
     assert not {"day", "when"} & {key for event in events for key in event}
     assert client.get(f"/api/cases/{sample}/nonsense").status_code == 404
+
+
+SECTION_NAMES = ("agencies", "events", "decisions", "factors", "episodes", "findings", "recommendations")
+
+
+def assert_same_snapshot(got, fresh):
+    """Equal records in the same order, section by section (dict equality ignores order)."""
+    for section in SECTION_NAMES:
+        assert list(getattr(got, section).items()) == list(getattr(fresh, section).items()), section
+    assert got.causal_links == fresh.causal_links
+
+
+@pytest.fixture
+def whole_reads(monkeypatch):
+    """How many times the worker read the whole case."""
+    from causalmap.store.snapshot import read_snapshot
+
+    count = {"n": 0}
+
+    def counted(store, case_id):
+        count["n"] += 1
+        return read_snapshot(store, case_id)
+
+    monkeypatch.setattr(case_memory, "read_snapshot", counted)
+    case_memory.forget_all()
+    return count
+
+
+def test_a_worker_catches_up_on_saved_items_and_links_by_reading_only_them(store, sample, whole_reads):
+    from causalmap.analysis.report import Parameters, analyse
+    from causalmap.analysis.rules import load_rules
+    from causalmap.store.items import delete_link, get_link, save_link
+    from causalmap.store.snapshot import read_snapshot
+
+    case_memory.cached_snapshot(store, sample)
+    assert whole_reads["n"] == 1
+    factor = get_item(store, sample, "factor", FACTOR)
+    event = get_item(store, sample, "event", "gp-20220920")
+    episode = get_item(store, sample, "episode", "kpe-1")
+    link = get_link(store, sample, "cl-01")
+    steps = [
+        lambda: save_item(store, sample, "factor", {**factor, "description": "Reworded"}, create=False),
+        # Two changes before the worker looks again, one a new record in the middle of the ids,
+        # one whose id sorts after every other (a letter outside the Basic Multilingual Plane).
+        lambda: (save_item(store, sample, "factor", {"id": "f-middle", "description": "New", "category": "tools"},
+                           create=True),
+                 save_item(store, sample, "factor", {"id": "zz-\U00010400", "description": "Last",
+                                                     "category": "tools"}, create=True)),
+        lambda: save_item(store, sample, "event", {**event, "responds_to": ["hv-20220906"],
+                                                   "source": "ashdown-social-care"}, create=False),
+        lambda: save_item(store, sample, "episode", {**episode, "members": episode["members"][:2]}, create=False),
+        lambda: save_item(store, sample, "agency", {**get_item(store, sample, "agency", "ashdown-health-visiting"),
+                                                    "name": "Ashdown Health Visitors"}, create=False),
+        lambda: save_link(store, sample, {**link, "strength": "weak"}, create=False),
+        lambda: save_link(store, sample, {**link, "id": "cl-new", "strength": "weak"}, create=True),
+        lambda: delete_link(store, sample, "cl-new", 1),
+    ]
+    for step in steps:
+        step()
+        got = case_memory.cached_snapshot(store, sample)
+        assert_same_snapshot(got, read_snapshot(store, sample))
+    assert whole_reads["n"] == 1  # every change above was caught up on, never read whole
+    assert list(got.factors)[-1] == "zz-\U00010400" and "f-middle" in got.factors
+    rules, parameters = load_rules(None), Parameters().check()
+    assert analyse(got, parameters, rules) == analyse(read_snapshot(store, sample), parameters, rules)
+
+
+def test_a_deletion_metadata_an_import_or_too_many_changes_make_the_worker_read_the_case_whole(
+        store, sample, whole_reads, write_csv):
+    from causalmap.chronology import read_table
+    from causalmap.store.chronology import import_chronology
+    from causalmap.store.items import delete_item, update_case
+    from causalmap.store.snapshot import read_snapshot
+
+    case_memory.cached_snapshot(store, sample)
+    factor = get_item(store, sample, "factor", FACTOR)
+    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
+                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
+    version = factor["version"]
+    changes = [
+        lambda: delete_item(store, sample, "event", "gp-20220920b", 1),  # its links and episode go too
+        lambda: update_case(store, sample, {"version": get_item_case_version(store, sample), "board": "Another"}),
+        lambda: import_chronology(store, sample, read_table(path)),
+    ]
+    for n, change in enumerate(changes, start=2):
+        change()
+        assert_same_snapshot(case_memory.cached_snapshot(store, sample), read_snapshot(store, sample))
+        assert whole_reads["n"] == n
+    # The near miss of the catch-up: more changes than the case remembers since the worker looked.
+    for i in range(17):
+        save_item(store, sample, "factor", {**factor, "version": version + i, "description": f"Edit {i}"}, create=False)
+    assert_same_snapshot(case_memory.cached_snapshot(store, sample), read_snapshot(store, sample))
+    assert whole_reads["n"] == 5
+
+
+def get_item_case_version(store, case_id):
+    from causalmap.store.cases import get_case
+
+    return get_case(store, case_id)["version"]

@@ -177,7 +177,7 @@ def save_item(store: Store, case_id: str, kind: str, record: dict[str, Any], *, 
             version = current + 1
         upsert_nodes(tx, case_id, kind, [{**record, "version": version}],
                      existing={ident} if stored else ())
-        bump_revision(tx, case_id)
+        bump_revision(tx, case_id, [f"{kind}:{ident}"])  # a record's own fields are all a save writes
         return read_nodes(tx, case_id, kind, [ident])[0]
 
     return store.write_transaction(work)
@@ -253,7 +253,7 @@ def save_link(store: Store, case_id: str, link: dict[str, Any], *, create: bool)
             _check_version("causal link", ident, current, link.get("version"))
             version = current + 1
         upsert_causal_links(tx, case_id, [{**link, "version": version}])
-        bump_revision(tx, case_id)
+        bump_revision(tx, case_id, [f"link:{ident}"])
         return read_causal_links(tx, case_id, [ident])[0]
 
     return store.write_transaction(work)
@@ -267,7 +267,7 @@ def delete_link(store: Store, case_id: str, ident: str, version: Any) -> None:
             raise NotFound(f"no causal link {ident!r} in case {case_id!r}")
         _check_version("causal link", ident, int(stored[0].get("version") or 1), version)
         tx.run("MATCH ()-[r:CONTRIBUTED_TO {case_id: $c, id: $id}]->() DELETE r", c=case_id, id=ident).consume()
-        bump_revision(tx, case_id)
+        bump_revision(tx, case_id, [f"link:{ident}"])  # a link is named by no record: only it went
 
     store.write_transaction(work)
 
