@@ -61,8 +61,7 @@ def _appender(store: Store) -> GroupCommit[dict[str, Any]]:
             def append(entries: list[dict[str, Any]]) -> None:
                 store = owner()
                 assert store is not None, "an entry is appended only while its store is in use"
-                store.driver.execute_query("UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry",
-                                           {"entries": entries}, database_=store.database)
+                store.write("UNWIND $entries AS entry CREATE (a:AuditEntry) SET a = entry", entries=entries)
 
             appender = _APPENDERS[store] = GroupCommit(append)
         return appender
@@ -127,6 +126,5 @@ def add_missing_entries(store: Store, entries: list[dict[str, Any]]) -> int:
                       "WITH e WHERE a IS NULL RETURN e", entries=entries)
     missing = [r["e"] for r in rows]
     if missing:
-        store.driver.execute_query("UNWIND $entries AS e CREATE (a:AuditEntry) SET a = e", {"entries": missing},
-                                   database_=store.database)
+        store.write("UNWIND $entries AS e CREATE (a:AuditEntry) SET a = e", entries=missing)
     return len(missing)

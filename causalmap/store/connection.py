@@ -37,6 +37,10 @@ class Store:
         )
         return [record.data() for record in records]
 
+    def write(self, query: str, **params: Any) -> None:
+        """One statement in its own write transaction (retried by the driver when transient)."""
+        self.driver.execute_query(query, params, database_=self.database, bookmark_manager_=self.bookmarks)
+
     def write_transaction(self, work: Callable[[ManagedTransaction], T]) -> T:
         """Run `work` in one write transaction: all of it lands or none of it does.
 

@@ -99,8 +99,7 @@ def delete_user(store: Store, name: str) -> int:
 @_changes_accounts
 def set_session_key(store: Store, name: str, key: str) -> None:
     """A new session key ends every session signed with the old one (signing out everywhere)."""
-    store.driver.execute_query("MATCH (u:User {name: $name}) SET u.session_key = $key", {"name": name, "key": key},
-                               database_=store.database)
+    store.write("MATCH (u:User {name: $name}) SET u.session_key = $key", name=name, key=key)
 
 
 @_changes_accounts
