@@ -318,8 +318,9 @@ def query(name: str) -> Response:
         values = request.args.getlist(key)
         given[key] = [parse_value(v) for v in values] if len(values) > 1 else parse_value(values[0])
     settings = get_settings()
-    result = run_query(get_store(), name, given, timeout=settings.query_timeout, rules_file=settings.rules_file,
-                       read=cached_snapshot)
+    store = get_store()
+    result = run_query(store, name, given, timeout=settings.query_timeout, rules_file=settings.rules_file,
+                       analyse=lambda case_id: remembered_analysis(store, case_id, rules_file=settings.rules_file))
     if fmt == "csv":
         return Response(csv_text(result), mimetype="text/csv",
                         headers={"Content-Disposition": attachment(f"{name}.csv")})

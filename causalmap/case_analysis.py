@@ -24,6 +24,9 @@ from causalmap.store.snapshot import read_snapshot
 #: How a case's snapshot is read: from Neo4j (the default), or kept by the web server while the
 #: case is unchanged (web/case_memory.py), so the map, the network and the analysis share one read.
 SnapshotReader = Callable[[Store, str], CaseSnapshot]
+#: The default analysis of a case, stored (analyse_case with the defaults, or the web server's
+#: kept one, web/case_memory.remembered_analysis).
+DefaultAnalysis = Callable[[str], dict[str, Any]]
 
 #: The families of `all` without knowledge: what the overview shows and the queries count.
 DEFAULT_FAMILIES = ("gaps", "causes", "checks", "patterns")
@@ -117,13 +120,13 @@ def overview_of(result: dict[str, Any], first: int = 8) -> dict[str, Any]:
 
 
 def case_overview(store: Store, case_id: str, rules_file: Path | None = None,
-                  read: SnapshotReader = read_snapshot) -> dict[str, Any]:
+                  analyse: DefaultAnalysis | None = None) -> dict[str, Any]:
     """The overview of the default analysis: read alone from the store when the case is unchanged
-    (not the whole result), else from a fresh analysis, which is stored."""
+    (not the whole result), else from the default analysis (`analyse`, or analyse_case), stored."""
     _, overview = cached_analysis(store, case_id, default_key(rules_file), "overview")
     if overview is not None:
         return overview
-    return overview_of(analyse_case(store, case_id, "all", Parameters(), rules_file, read))
+    return overview_of(analyse(case_id) if analyse else analyse_case(store, case_id, "all", Parameters(), rules_file))
 
 
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
@@ -134,16 +137,21 @@ def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = N
 
 
 def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None,
-                  read: SnapshotReader | None = None) -> None:
-    """Compute and store the default analysis of each of the (stale) cases; one stored since
-    they were found stale (by a web worker, say) is left as it is, and never read whole."""
+                  analyse: DefaultAnalysis | None = None) -> None:
+    """Compute and store the default analysis of each of the (stale) cases, through `analyse`
+    when given (the web server's, which works out one case's analysis once per revision however
+    many requests need it); one stored since they were found stale is left as it is, and never
+    read whole."""
     parameters, rules = Parameters().check(), load_rules(rules_file)
     key = analysis_key(DEFAULT_FAMILIES, parameters, rules)
     for case_id in case_ids:
         revision, overview = cached_analysis(store, case_id, key, "overview")
-        if overview is None:
-            _analyse_and_store(store, case_id, revision, key, DEFAULT_FAMILIES, parameters, rules,
-                               read or read_snapshot)
+        if overview is not None:
+            continue
+        if analyse is not None:
+            analyse(case_id)
+        else:
+            _analyse_and_store(store, case_id, revision, key, DEFAULT_FAMILIES, parameters, rules, read_snapshot)
 
 
 def case_network(store: Store, case_id: str, read: SnapshotReader = read_snapshot) -> dict[str, Any]:

@@ -246,3 +246,38 @@ def get_item_case_version(store, case_id):
     from causalmap.store.cases import get_case
 
     return get_case(store, case_id)["version"]
+
+
+def test_a_worker_works_out_a_case_s_analysis_once_for_a_page_the_api_and_a_query_asking_at_once(
+        app, admin_token, sample, monkeypatch):
+    import threading
+    import time
+
+    from causalmap import case_analysis
+
+    real, computed = case_analysis.analyse, []
+
+    def slow(*args, **kwargs):  # long enough that all three requests ask while it runs
+        computed.append(args[0].case_id)
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(case_analysis, "analyse", slow)
+    case_memory.forget_all()
+    paths = [f"/cases/{sample}", f"/api/cases/{sample}/analysis",
+             f"/api/queries/national-patterns?cases={sample}&pattern=start_again"]
+    answers: dict[str, int] = {}
+
+    def get(path: str) -> None:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {admin_token}"
+        answers[path] = client.get(path).status_code
+
+    threads = [threading.Thread(target=get, args=(path,)) for path in paths]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.05)
+    for thread in threads:
+        thread.join()
+    assert answers == dict.fromkeys(paths, 200)
+    assert computed == [sample]

@@ -151,11 +151,12 @@ def remembered_analysis(store: Store, case_id: str, which: str = "all", paramete
 def cached_overview(store: Store, case_id: str, rules_file: Path | None) -> dict[str, Any]:
     """What the overview page shows of the default analysis, kept per revision: through
     case_analysis.case_overview, which reads only the stored overview of an unchanged case (a
-    10,000-event case's whole stored result is megabytes of JSON) and otherwise analyses the
-    case and stores the result."""
+    10,000-event case's whole stored result is megabytes of JSON) and otherwise takes it from
+    remembered_analysis, which the analysis page and the named queries share: a case's
+    analysis is worked out once per revision in a worker, however many requests need it."""
     key = analysis_key_for("all", Parameters(), rules_file)
-    return remembered(store, case_id, ("overview", key),
-                      lambda: case_overview(store, case_id, rules_file, cached_snapshot))
+    return remembered(store, case_id, ("overview", key), lambda: case_overview(
+        store, case_id, rules_file, lambda c: remembered_analysis(store, c, rules_file=rules_file)))
 
 
 def _recall(key: Hashable) -> Any | None:
