@@ -53,6 +53,13 @@ def gap_nodes(store, case_id: str) -> dict[str, str]:
     return {r["node"]: r["json"] for r in rows}
 
 
+def import_a_late_referral(store, case_id: str, write_csv) -> None:
+    """A police referral to social care on 1 June 2023 that nobody answers: a new gap item."""
+    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
+                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
+    import_chronology(store, case_id, read_table(path))
+
+
 @pytest.fixture
 def sample(store, case_id):
     import_case(store, sample_document(), as_id=case_id)
@@ -110,9 +117,7 @@ def test_every_edit_invalidates_and_the_next_result_is_the_fresh_one(store, samp
 def test_an_import_invalidates(store, sample, write_csv):
     analyse_case(store, sample)
     old_revision = revision(store, sample)
-    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
-                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
-    import_chronology(store, sample, read_table(path))
+    import_a_late_referral(store, sample, write_csv)
     assert revision(store, sample) != old_revision
     after = analyse_case(store, sample)
     assert after == fresh(store, sample)
@@ -190,9 +195,7 @@ def test_an_edit_that_changes_no_item_rewrites_no_gap_node(store, sample):
 def test_an_edit_that_changes_items_rewrites_only_those(store, sample, write_csv):
     analyse_case(store, sample)
     before = gap_nodes(store, sample)
-    path = write_csv([["date", "agency", "kind", "description", "to_agency"],
-                      ["2023-06-01", "Ashdown Police", "referral", "A late referral", "Ashdown Social Care"]])
-    import_chronology(store, sample, read_table(path))
+    import_a_late_referral(store, sample, write_csv)
     result = analyse_case(store, sample)
     after = gap_nodes(store, sample)
     assert stored_items(store, sample) == items_of(result)
