@@ -81,3 +81,51 @@ def test_links_to_nodes_created_in_the_same_transaction_are_all_found(store, new
     expected = sum(1 for _ in doc["events"]) + sum(1 for d in doc["decisions"] if d.get("agency"))
     stored = store.read("MATCH (n {case_id: $c})-[:BY]->(:Agency {case_id: $c}) RETURN count(*) AS n", c=case_id)
     assert stored[0]["n"] == expected
+
+
+class _ProfiledReads:
+    """A read transaction that profiles each statement of read_nodes/read_causal_links."""
+
+    def __init__(self, tx) -> None:
+        self.tx, self.plans = tx, []
+
+    def run(self, query, **parameters):
+        result = self.tx.run("PROFILE " + query, **parameters)
+        record = result.single()
+        self.plans.append((query, result.consume().profile))
+        return _One(record)
+
+
+class _One:
+    def __init__(self, record) -> None:
+        self.record = record
+
+    def single(self):
+        return self.record
+
+
+def test_reading_a_case_or_a_few_of_its_records_seeks_the_key_never_scans(store, new_case_id):
+    """A whole kind is read in pages of its (case_id, id) key, a few records by a seek each:
+    without SEEK in the hint, the planner scanned the whole key index (every case's records)
+    to read one item."""
+    from causalmap.store.records import read_causal_links, read_nodes
+
+    case_id = new_case_id("plans")
+    import_case(store, sample_document(), as_id=case_id)
+
+    def work(tx):
+        profiled = _ProfiledReads(tx)
+        got = (read_nodes(profiled, case_id, "event"), read_nodes(profiled, case_id, "event", ["gp-20220920"]),
+               read_causal_links(profiled, case_id), read_causal_links(profiled, case_id, ["cl-01"]),
+               read_nodes(profiled, case_id, "episode", ["kpe-1", "no-such-episode"]))
+        return got, profiled.plans
+
+    (events, one, links, link, episodes), plans = store.read_transaction(work)
+    assert (len(events), [e["id"] for e in one], len(links), [x["id"] for x in link], [e["id"] for e in episodes]) == (
+        93, ["gp-20220920"], 26, ["cl-01"], ["kpe-1"])
+    assert len(plans) == 5
+    for query, plan in plans:
+        names = set(operators(plan))
+        assert names & {"NodeUniqueIndexSeek", "DirectedRelationshipIndexSeek"}, (query, names)
+        assert not {"NodeIndexScan", "DirectedRelationshipIndexScan", "NodeByLabelScan", "AllNodesScan",
+                    "DirectedAllRelationshipsScan"} & names, (query, names)
