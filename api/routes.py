@@ -7,7 +7,13 @@ from typing import Any
 
 from causalmap.api.problems import from_error
 from causalmap.web.app import get_settings, get_store
-from causalmap.web.case_memory import cached_snapshot, cached_summary, remembered, remembered_analysis
+from causalmap.web.case_memory import (
+    cached_snapshot,
+    cached_summary,
+    remembered,
+    remembered_analysis,
+    snapshot_at_hand,
+)
 from causalmap.web.headers import attachment
 from flask import Blueprint, Response, jsonify, request
 
@@ -241,16 +247,23 @@ def import_chronology_file(case_id: str) -> Response:
 # -- items and causal links ---------------------------------------------------------------------
 @api.get("/cases/<case_id>/<section>")
 def list_section(case_id: str, section: str) -> Response:
-    """One section's records, from the snapshot this worker keeps for the case's revision (the
-    same records store.items.list_items reads; tests/test_api.py compares the two)."""
-    from causalmap.store.items import kind_of_section
+    """One section's records: from the snapshot this worker keeps for the case when it keeps one
+    (the same records store.items.list_items reads; tests/test_case_memory.py compares them),
+    else read alone."""
+    from causalmap.store.items import kind_of_section, list_items
+    from causalmap.store.records import read_causal_links
 
     store = get_store()
-    if section != "links":
-        kind_of_section(section)  # an unknown section is a 404 naming the known ones
-    attribute = "causal_links" if section == "links" else section
-    return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(
-        cached_snapshot(store, case_id).records(attribute))))
+    kind = kind_of_section(section) if section != "links" else None  # unknown: a 404 naming the known ones
+
+    def listed() -> list[dict[str, Any]]:
+        if snapshot_at_hand(store, case_id):
+            return cached_snapshot(store, case_id).records("causal_links" if kind is None else section)
+        if kind is None:
+            return store.read_transaction(lambda tx: read_causal_links(tx, case_id))
+        return list_items(store, case_id, kind)
+
+    return _json(remembered(store, case_id, ("section", section), lambda: _json_bytes(listed())))
 
 
 @api.get("/cases/<case_id>/<section>/<item_id>")

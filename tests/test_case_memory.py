@@ -133,14 +133,23 @@ def test_a_fresh_worker_shows_an_unchanged_case_s_overview_from_its_stored_overv
     assert asked == ["overview"]  # not the whole stored result (megabytes for a big case)
 
 
-def test_every_section_listed_from_the_kept_snapshot_is_what_the_store_lists(client, store, sample):
+@pytest.mark.parametrize("kept", [True, False], ids=["snapshot kept", "no snapshot kept"])
+def test_every_section_is_what_the_store_lists_from_the_kept_snapshot_or_read_alone(client, store, sample, kept,
+                                                                                     monkeypatch):
+    from causalmap.store import items
     from causalmap.store.items import SECTIONS, list_items
     from causalmap.store.records import read_causal_links
 
+    case_memory.forget_all()
+    if kept:
+        assert client.get(f"/api/cases/{sample}/map").status_code == 200  # the map keeps the snapshot
+    read_alone = []
+    monkeypatch.setattr(items, "list_items", lambda *args: read_alone.append(args[2]) or list_items(*args))
     for kind, section in SECTIONS.items():
         listed = client.get(f"/api/cases/{sample}/{section}").json
         assert listed == list_items(store, sample, kind), section
         assert len(listed) == len(sample_document()[section]), section
+    assert read_alone == ([] if kept else list(SECTIONS))
     links = client.get(f"/api/cases/{sample}/links").json
     assert links == store.read_transaction(lambda tx: read_causal_links(tx, sample))
     assert len(links) == len(sample_document()["causal_links"]) == 26

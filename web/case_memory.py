@@ -125,6 +125,16 @@ def cached_snapshot(store: Store, case_id: str) -> CaseSnapshot:
     return snapshot
 
 
+def snapshot_at_hand(store: Store, case_id: str) -> bool:
+    """Whether this worker keeps a snapshot of the case (at this revision or one it can catch up
+    from): then a section is listed from it; otherwise the section alone is read, since a case
+    too big to keep (MAX_BYTES) would be read whole for every list of its agencies."""
+    where = (store.uri, store.database, case_id)
+    with _lock:
+        last = _last_snapshot_revision.get(where)
+    return last is not None and _recall((*where, (last,), "snapshot")) is not None
+
+
 def _snapshot_bytes(snapshot: CaseSnapshot) -> int:
     """A rough size in memory: about 2 KiB a record."""
     records = (len(snapshot.events) + len(snapshot.decisions) + len(snapshot.factors) + len(snapshot.agencies)
