@@ -290,3 +290,32 @@ def test_a_worker_works_out_a_case_s_analysis_once_for_a_page_the_api_and_a_quer
         thread.join()
     assert answers == dict.fromkeys(paths, 200)
     assert computed == [sample]
+
+
+def test_a_note_this_version_does_not_write_makes_the_worker_read_the_case_whole(store, sample, whole_reads):
+    """Notes written by another version of causalmap (an unknown kind, lists of unequal length)
+    are never guessed at: the case is read whole, as without notes."""
+    from causalmap.store.snapshot import read_snapshot
+
+    factor = get_item(store, sample, "factor", FACTOR)
+    case_memory.cached_snapshot(store, sample)
+
+    def edit(n: int) -> None:
+        save_item(store, sample, "factor", {**factor, "version": factor["version"] + n, "description": f"Edit {n}"},
+                  create=False)
+
+    # The near miss first: an edit noted as this version notes it is caught up on.
+    edit(0)
+    assert_same_snapshot(case_memory.cached_snapshot(store, sample), read_snapshot(store, sample))
+    assert whole_reads["n"] == 1
+    edit(1)
+    store.write_transaction(lambda tx: tx.run(
+        "MATCH (c:Case {id: $id}) SET c.change_items = c.change_items[..-1] + ['case:" + sample + "']",
+        id=sample).consume())
+    assert_same_snapshot(case_memory.cached_snapshot(store, sample), read_snapshot(store, sample))
+    assert whole_reads["n"] == 2
+    edit(2)
+    store.write_transaction(lambda tx: tx.run(
+        "MATCH (c:Case {id: $id}) SET c.change_to = c.change_to[1..]", id=sample).consume())
+    assert_same_snapshot(case_memory.cached_snapshot(store, sample), read_snapshot(store, sample))
+    assert whole_reads["n"] == 3

@@ -49,7 +49,7 @@ def changes_since(tx: ManagedTransaction, case_id: str, revision: str) -> tuple[
     froms, tos, notes = row["froms"] or [], row["tos"] or [], row["notes"] or []
     if revision == row["now"]:
         return row["now"], []
-    if revision not in froms:
+    if revision not in froms or not len(froms) == len(tos) == len(notes):
         return None
     start = len(froms) - 1 - froms[::-1].index(revision)
     changed: set[str] = set()

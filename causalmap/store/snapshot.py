@@ -49,6 +49,8 @@ def catch_up(store: Store, earlier: CaseSnapshot, revision: str) -> CaseSnapshot
         wanted: dict[str, list[str]] = defaultdict(list)
         for note in found[1]:
             kind, _, ident = note.partition(":")
+            if kind != "link" and kind not in SECTIONS:
+                return None  # not a note this version writes: read the case whole
             wanted[kind].append(ident)
         sections: dict[str, Any] = {section: getattr(earlier, section) for section in SECTIONS.values()}
         links = earlier.causal_links
