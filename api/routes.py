@@ -332,8 +332,11 @@ def query(name: str) -> Response:
         given[key] = [parse_value(v) for v in values] if len(values) > 1 else parse_value(values[0])
     settings = get_settings()
     store = get_store()
+    def default_analysis(case_id: str) -> dict[str, Any]:
+        return remembered_analysis(store, case_id, rules_file=settings.rules_file)
+
     result = run_query(store, name, given, timeout=settings.query_timeout, rules_file=settings.rules_file,
-                       analyse=lambda case_id: remembered_analysis(store, case_id, rules_file=settings.rules_file))
+                       default_analysis=default_analysis)
     if fmt == "csv":
         return Response(csv_text(result), mimetype="text/csv",
                         headers={"Content-Disposition": attachment(f"{name}.csv")})

@@ -120,13 +120,16 @@ def overview_of(result: dict[str, Any], first: int = 8) -> dict[str, Any]:
 
 
 def case_overview(store: Store, case_id: str, rules_file: Path | None = None,
-                  analyse: DefaultAnalysis | None = None) -> dict[str, Any]:
+                  default_analysis: DefaultAnalysis | None = None) -> dict[str, Any]:
     """The overview of the default analysis: read alone from the store when the case is unchanged
-    (not the whole result), else from the default analysis (`analyse`, or analyse_case), stored."""
+    (not the whole result), else from the default analysis (`default_analysis`, or analyse_case),
+    stored."""
     _, overview = cached_analysis(store, case_id, default_key(rules_file), "overview")
     if overview is not None:
         return overview
-    return overview_of(analyse(case_id) if analyse else analyse_case(store, case_id, "all", Parameters(), rules_file))
+    if default_analysis is not None:
+        return overview_of(default_analysis(case_id))
+    return overview_of(analyse_case(store, case_id, "all", Parameters(), rules_file))
 
 
 def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = None) -> list[str]:
@@ -137,19 +140,19 @@ def refresh_stale(store: Store, case_ids: list[str], rules_file: Path | None = N
 
 
 def analyse_again(store: Store, case_ids: list[str], rules_file: Path | None = None,
-                  analyse: DefaultAnalysis | None = None) -> None:
-    """Compute and store the default analysis of each of the (stale) cases, through `analyse`
-    when given (the web server's, which works out one case's analysis once per revision however
-    many requests need it); one stored since they were found stale is left as it is, and never
-    read whole."""
+                  default_analysis: DefaultAnalysis | None = None) -> None:
+    """Compute and store the default analysis of each of the (stale) cases, through
+    `default_analysis` when given (the web server's, which works out one case's analysis once
+    per revision however many requests need it); one stored since they were found stale is
+    left as it is, and never read whole."""
     parameters, rules = Parameters().check(), load_rules(rules_file)
     key = analysis_key(DEFAULT_FAMILIES, parameters, rules)
     for case_id in case_ids:
         revision, overview = cached_analysis(store, case_id, key, "overview")
         if overview is not None:
             continue
-        if analyse is not None:
-            analyse(case_id)
+        if default_analysis is not None:
+            default_analysis(case_id)
         else:
             _analyse_and_store(store, case_id, revision, key, DEFAULT_FAMILIES, parameters, rules, read_snapshot)
 

@@ -341,14 +341,15 @@ def _plain(value: Any) -> Any:
 
 
 def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float = 10,
-              rules_file: Path | None = None, analyse: DefaultAnalysis | None = None) -> dict[str, Any]:
+              rules_file: Path | None = None, default_analysis: DefaultAnalysis | None = None
+              ) -> dict[str, Any]:
     """Run one named query; queries over the stored analysis first refresh the stale cases they cover.
 
     The check for stale cases runs in the same read transaction, just before the query: when
     it finds none (the usual case) that one transaction is all; when it finds some, they are
-    analysed (and stored) and the query runs in a second transaction; through `analyse` when
-    given (the web server's, so that a case its pages analyse at the same moment is analysed
-    once).
+    analysed (and stored) and the query runs in a second transaction; through
+    `default_analysis` when given (the web server's, so that a case its pages analyse at the
+    same moment is analysed once).
     """
     query = get_query(name)
     values = bind(query, params)
@@ -366,7 +367,7 @@ def run_query(store: Store, name: str, params: dict[str, Any], *, timeout: float
 
     refreshed, records, keys = _in_read_transaction(store, work, timeout)
     if refreshed:
-        analyse_again(store, refreshed, rules_file, analyse)
+        analyse_again(store, refreshed, rules_file, default_analysis)
         records, keys = _read(store, cypher, values, timeout)
     return {"query": name, "title": query.title, "parameters": {p: values[p] for p in query.parameters},
             "filters": {p.name: values[p.name] for p in COMMON if values[p.name] is not None},
